@@ -1,0 +1,25 @@
+using System.Text.Json.Serialization;
+
+namespace Runc.Oci;
+
+/// <summary>
+/// The one source-generated JSON context for every spec document nrunc reads or writes.
+/// Lenient like Go's encoding/json: keys match case-insensitively and unknown keys are ignored.
+/// Indentation differs per output (spec: tabs, state: 2 spaces, features: 4), so writers derive
+/// options from <see cref="OciJson"/> rather than from these defaults.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNameCaseInsensitive = true,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    AllowTrailingCommas = false)]
+[JsonSerializable(typeof(Spec))]
+[JsonSerializable(typeof(Process))]
+[JsonSerializable(typeof(LinuxResources))]
+[JsonSerializable(typeof(State))]
+[JsonSerializable(typeof(Features))]
+[JsonSerializable(typeof(LinuxSeccomp))]
+[JsonSerializable(typeof(List<LinuxDevice>))]
+[JsonSerializable(typeof(Dictionary<string, string>))]
+public sealed partial class OciJsonContext : JsonSerializerContext;
