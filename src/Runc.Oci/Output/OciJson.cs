@@ -1,0 +1,49 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+
+namespace Runc.Oci;
+
+/// <summary>
+/// Serialises spec documents the way runc prints them: each output has its own indentation
+/// (config.json tabs, state 2 spaces, features 4 spaces). Escaping: only what JSON requires, so
+/// "+" or "'" stay readable (Go additionally writes &lt; &gt; &amp; as \u003c..., an equivalent spelling).
+/// </summary>
+public static class OciJson
+{
+    private static JsonSerializerOptions Indented(char character, int size) =>
+        new(OciJsonContext.Default.Options)
+        {
+            WriteIndented = true,
+            IndentCharacter = character,
+            IndentSize = size,
+            NewLine = "\n",
+            Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
+    private static readonly OciJsonContext Tabs = new(Indented('\t', 1));
+    private static readonly OciJsonContext TwoSpaces = new(Indented(' ', 2));
+    private static readonly OciJsonContext FourSpaces = new(Indented(' ', 4));
+    private static readonly OciJsonContext Compact = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
+    {
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
+
+    /// <summary>config.json as <c>runc spec</c> writes it: tab-indented, no trailing newline.</summary>
+    public static byte[] SerializeSpec(Spec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, Tabs.Spec);
+
+    /// <summary>One-line JSON of the spec (e.g. to store in state or pass to init).</summary>
+    public static byte[] SerializeSpecCompact(Spec spec) => JsonSerializer.SerializeToUtf8Bytes(spec, Compact.Spec);
+
+    /// <summary>The hook state document (one line, as runc writes it to a hook's stdin).</summary>
+    public static byte[] SerializeHookState(State state) => JsonSerializer.SerializeToUtf8Bytes(state, Compact.State);
+
+    /// <summary><c>nrunc features</c>: 4-space indentation, newline-terminated.</summary>
+    public static string SerializeFeatures(Features features) => JsonSerializer.Serialize(features, FourSpaces.Features) + "\n";
+
+    /// <summary><c>nrunc state</c>: 2-space indentation, no trailing newline (runc@v1.1.5 state.go).</summary>
+    public static string SerializeStateView(ContainerStateView state) => JsonSerializer.Serialize(state, TwoSpaces.ContainerStateView);
+
+    /// <summary><c>nrunc list --format json</c>: one line, newline-terminated, <c>null</c> when empty.</summary>
+    public static string SerializeStateList(IReadOnlyList<ContainerStateView> states) =>
+        (states.Count == 0 ? "null" : JsonSerializer.Serialize(states.ToList(), Compact.ListContainerStateView)) + "\n";
+}

@@ -1,0 +1,86 @@
+using Runc.Oci.Kernel;
+
+namespace Runc.Oci;
+
+/// <summary>
+/// Checks a parsed spec against the runtime-spec's rules and runc's extra ones, before nrunc
+/// touches anything. Pure except that it stats <c>root.path</c>. It reports every problem it finds
+/// (not just the first), each naming the JSON path of the offending value.
+/// </summary>
+public static partial class SpecValidator
+{
+    public static ValidationResult Validate(Spec spec, string bundleDir)
+    {
+        var findings = new Findings();
+        var namespaces = NamespaceSet.From(spec.Linux?.Namespaces);
+
+        ValidateProcess(spec.Process, findings);
+        ValidateRoot(spec.Root, bundleDir, findings);
+        ValidateMounts(spec.Mounts, findings);
+        ValidateHooks(spec.Hooks, findings);
+        ValidateHostnames(spec, namespaces, findings);
+        ValidateAnnotations(spec.Annotations, findings);
+        if (spec.Linux is { } linux)
+        {
+            ValidateNamespaces(linux.Namespaces, findings);
+            ValidateIdMappings(linux, namespaces, findings);
+            ValidateSysctl(linux.Sysctl, namespaces, findings);
+            ValidateLinuxPaths(linux, findings);
+            ValidateDevices(linux, findings);
+            ValidatePersonality(linux.Personality, findings);
+            ValidateTimeOffsets(linux.TimeOffsets, namespaces, findings);
+            ValidateNetDevices(linux.NetDevices, namespaces, findings);
+            ValidateMemoryPolicy(linux.MemoryPolicy, findings);
+            ValidateSeccomp(linux.Seccomp, findings);
+        }
+        return findings.ToResult();
+    }
+
+    /// <summary>Validates and throws the first error as a <see cref="SpecException"/>; returns the warnings for the caller to log.</summary>
+    public static IReadOnlyList<string> ThrowIfInvalid(Spec spec, string bundleDir)
+    {
+        var result = Validate(spec, bundleDir);
+        if (result.Errors.Count > 0) throw new SpecException(result.Errors[0]);
+        return result.Warnings;
+    }
+
+    private static string Q(string s) => "\"" + s + "\"";
+
+    /// <summary>Which namespace types the config mentions (created or joined: both count as "private" for runc's rules).</summary>
+    private sealed class NamespaceSet
+    {
+        private readonly HashSet<string> _types = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _paths = new(StringComparer.Ordinal);
+
+        public static NamespaceSet From(List<LinuxNamespace>? list)
+        {
+            var set = new NamespaceSet();
+            foreach (var ns in list ?? [])
+            {
+                if (ns is null) continue;
+                set._types.Add(ns.Type);
+                if (!string.IsNullOrEmpty(ns.Path)) set._paths[ns.Type] = ns.Path;
+            }
+            return set;
+        }
+
+        public bool Has(string type) => _types.Contains(type);
+        public bool IsJoined(string type) => _paths.ContainsKey(type);
+    }
+
+    private static void ValidateHostnames(Spec spec, NamespaceSet namespaces, Findings findings)
+    {
+        if (namespaces.Has(NamespaceTypes.Uts)) return;
+        // runc@v1.1.5:libcontainer/configs/validate/validator.go (uts)
+        if (!string.IsNullOrEmpty(spec.Hostname))
+            findings.Error("hostname", "unable to set hostname without a private UTS namespace");
+        if (!string.IsNullOrEmpty(spec.Domainname))
+            findings.Error("domainname", "unable to set domainname without a private UTS namespace");
+    }
+
+    private static void ValidateAnnotations(Dictionary<string, string>? annotations, Findings findings)
+    {
+        if (annotations == null) return;
+        if (annotations.ContainsKey("")) findings.Error("annotations", "keys must not be empty");
+    }
+}

@@ -1,0 +1,169 @@
+using System.Text;
+using System.Text.Json;
+using Runc.Oci;
+using Runc.Oci.Kernel;
+using Xunit;
+
+namespace Runc.Oci.Tests;
+
+public class ContainerStateViewTests
+{
+    private static ContainerStateView Sample() => new()
+    {
+        Id = "c1",
+        Pid = 2325,
+        Status = "running",
+        Bundle = "/srv/bundle",
+        Rootfs = "/srv/bundle/rootfs",
+        Created = new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(2251409),
+        Annotations = new() { ["org.example.key"] = "value" },
+    };
+
+    [Fact]
+    public void StateHasRuncsKeyOrderAndTwoSpaceIndent()
+    {
+        // runc@v1.1.5 state.go: json.MarshalIndent(..., "", "  "), no trailing newline.
+        const string expected = """
+            {
+              "ociVersion": "1.0.2-dev",
+              "id": "c1",
+              "pid": 2325,
+              "status": "running",
+              "bundle": "/srv/bundle",
+              "rootfs": "/srv/bundle/rootfs",
+              "created": "2026-11-27T06:18:06.2251409Z",
+              "annotations": {
+                "org.example.key": "value"
+              },
+              "owner": ""
+            }
+            """;
+        Assert.Equal(expected, OciJson.SerializeStateView(Sample()));
+    }
+
+    [Fact]
+    public void EmptyAnnotationsAreOmittedAndStoppedPidIsZero()
+    {
+        var view = Sample() with { Pid = 0, Status = "stopped", Annotations = [] };
+        string json = OciJson.SerializeStateView(view);
+        Assert.DoesNotContain("annotations", json);
+        Assert.Contains("\"pid\": 0,", json);
+    }
+
+    [Theory]
+    [InlineData(0L, "2026-11-27T06:18:06Z")]
+    [InlineData(1L, "2026-11-27T06:18:06.0000001Z")]
+    [InlineData(5_000_000L, "2026-11-27T06:18:06.5Z")]
+    [InlineData(2_251_409L, "2026-11-27T06:18:06.2251409Z")]
+    public void CreatedIsGoRfc3339Nano(long ticks, string expected) =>
+        Assert.Equal(expected, GoTimeConverter.Format(new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(ticks)));
+
+    [Fact]
+    public void CreatedReadsGoNanoseconds()
+    {
+        var view = JsonSerializer.Deserialize("""{"id":"x","created":"2026-11-27T06:18:06.225140963Z"}""", OciJsonContext.Default.ContainerStateView)!;
+        Assert.Equal(new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(2251409), view.Created);
+        Assert.Equal(DateTimeKind.Utc, view.Created.Kind);
+    }
+
+    [Fact]
+    public void ListJsonIsOneLineAndNullWhenEmpty()
+    {
+        Assert.Equal("null\n", OciJson.SerializeStateList([]));
+        string line = OciJson.SerializeStateList([Sample() with { Owner = "root", Annotations = null }]);
+        Assert.Equal("""[{"ociVersion":"1.0.2-dev","id":"c1","pid":2325,"status":"running","bundle":"/srv/bundle","rootfs":"/srv/bundle/rootfs","created":"2026-11-27T06:18:06.2251409Z","owner":"root"}]""" + "\n", line);
+    }
+}
+
+public class HookStateTests
+{
+    [Fact]
+    public void HookStateIsTheSpecShape()
+    {
+        var state = new State { OciVersion = SpecVersion.Runtime, Id = "c1", Status = "created", Pid = 42, Bundle = "/b", Annotations = new() { ["a"] = "b" } };
+        Assert.Equal("""{"ociVersion":"1.0.2-dev","id":"c1","status":"created","pid":42,"bundle":"/b","annotations":{"a":"b"}}""",
+            Encoding.UTF8.GetString(OciJson.SerializeHookState(state)));
+    }
+
+    [Fact]
+    public void HookStateOmitsPidZero() =>
+        Assert.Equal("""{"ociVersion":"1.0.2-dev","id":"c1","status":"stopped","bundle":"/b"}""",
+            Encoding.UTF8.GetString(OciJson.SerializeHookState(new State { OciVersion = SpecVersion.Runtime, Id = "c1", Status = "stopped", Bundle = "/b" })));
+}
+
+public class FeaturesDocumentTests
+{
+    [Fact]
+    public void FeaturesUseFourSpacesAndANewline()
+    {
+        var features = new Features
+        {
+            OciVersionMin = SpecVersion.Minimum,
+            OciVersionMax = SpecVersion.Runtime,
+            Hooks = ["prestart"],
+            Linux = new FeaturesLinux
+            {
+                Namespaces = ["pid"],
+                Cgroup = new FeaturesCgroup { V1 = true, V2 = true },
+                MountExtensions = new FeaturesMountExtensions { Idmap = new FeaturesEnabled { Enabled = true } },
+            },
+        };
+        const string expected = """
+            {
+                "ociVersionMin": "1.0.0",
+                "ociVersionMax": "1.0.2-dev",
+                "hooks": [
+                    "prestart"
+                ],
+                "linux": {
+                    "namespaces": [
+                        "pid"
+                    ],
+                    "cgroup": {
+                        "v1": true,
+                        "v2": true
+                    },
+                    "mountExtensions": {
+                        "idmap": {
+                            "enabled": true
+                        }
+                    }
+                }
+            }
+
+            """;
+        Assert.Equal(expected, OciJson.SerializeFeatures(features));
+    }
+
+    [Fact]
+    public void RuncFeaturesDocumentParses()
+    {
+        // Shape of `runc features` (1.1.5) output, trimmed.
+        var f = JsonSerializer.Deserialize("""
+            {"ociVersionMin":"1.0.0","ociVersionMax":"1.0.2-dev","hooks":["prestart","createRuntime"],"mountOptions":["acl","rro"],
+             "linux":{"namespaces":["cgroup","ipc"],"capabilities":["CAP_CHOWN"],"cgroup":{"v1":true,"v2":true,"systemd":true,"systemdUser":true},
+             "seccomp":{"enabled":true,"actions":["SCMP_ACT_ALLOW"],"operators":["SCMP_CMP_EQ"],"archs":["SCMP_ARCH_X86_64"]},
+             "apparmor":{"enabled":true},"selinux":{"enabled":true}},
+             "annotations":{"org.opencontainers.runc.version":"1.1.5"}}
+            """, OciJsonContext.Default.Features)!;
+        Assert.True(f.Linux!.Cgroup!.SystemdUser);
+        Assert.True(f.Linux.Apparmor!.Enabled);
+        Assert.Equal("1.1.5", f.Annotations!["org.opencontainers.runc.version"]);
+    }
+
+    [Fact]
+    public void MountOptionNamesAreRuncsPlusIdmap()
+    {
+        // `runc features` (Debian 1.1.5) mountOptions, sorted.
+        string[] runc115 =
+        [
+            "acl", "async", "atime", "bind", "defaults", "dev", "diratime", "dirsync", "exec", "iversion", "lazytime", "loud",
+            "mand", "noacl", "noatime", "nodev", "nodiratime", "noexec", "noiversion", "nolazytime", "nomand", "norelatime",
+            "nostrictatime", "nosuid", "nosymfollow", "private", "ratime", "rbind", "rdev", "rdiratime", "relatime", "remount",
+            "rexec", "rnoatime", "rnodev", "rnodiratime", "rnoexec", "rnorelatime", "rnostrictatime", "rnosuid", "rnosymfollow",
+            "ro", "rprivate", "rrelatime", "rro", "rrw", "rshared", "rslave", "rstrictatime", "rsuid", "rsymfollow", "runbindable",
+            "rw", "shared", "silent", "slave", "strictatime", "suid", "symfollow", "sync", "tmpcopyup", "unbindable",
+        ];
+        Assert.Equal(runc115, MountOptions.KnownNames.Where(n => n is not ("idmap" or "ridmap")));
+    }
+}
