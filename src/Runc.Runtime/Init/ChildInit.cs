@@ -350,10 +350,10 @@ internal static unsafe class ChildInit
         byte* fstype = S(ref ctx, op->C);
         ulong flags = (ulong)op->D;
         byte* data = S(ref ctx, op->E);
-        var mf = (MountFlags)op->Flags;
+        var mf = (MountOpFlags)op->Flags;
 
         // 1. The mount point, created inside the rootfs.
-        if ((mf & MountFlags.TargetIsFile) != 0)
+        if ((mf & MountOpFlags.TargetIsFile) != 0)
         {
             int e = EnsureFileInRoot(ref ctx, dest, step);
             if (e != 0) return e;
@@ -366,13 +366,13 @@ internal static unsafe class ChildInit
         }
 
         // 2. Open it again, resolved in root; proc and sys must be real directories, not symlinks (CVE-2019-19921).
-        bool strict = (mf & (MountFlags.Proc | MountFlags.Sysfs)) != 0;
-        int target = OpenInRoot(ref ctx, dest, Interop.Libc.O_PATH | ((mf & MountFlags.TargetIsFile) != 0 ? 0 : Interop.Libc.O_DIRECTORY), strict);
+        bool strict = (mf & (MountOpFlags.Proc | MountOpFlags.Sysfs)) != 0;
+        int target = OpenInRoot(ref ctx, dest, Interop.Libc.O_PATH | ((mf & MountOpFlags.TargetIsFile) != 0 ? 0 : Interop.Libc.O_DIRECTORY), strict);
         if (target < 0) { *step = strict && target == -Errno.ELOOP ? FailStep.NotDirectory : FailStep.Resolve; return -target; }
 
         byte* targetPath = stackalloc byte[32];
         FdPath(targetPath, target);
-        ulong first = (mf & MountFlags.Bind) != 0 ? (flags & (K.MS_BIND | K.MS_REC)) | K.MS_BIND : flags & ~(K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE);
+        ulong first = (mf & MountOpFlags.Bind) != 0 ? (flags & (K.MS_BIND | K.MS_REC)) | K.MS_BIND : flags & ~(K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE);
         if (Raw.Mount(source, targetPath, fstype, first, data) != 0)
         {
             int e = Raw.Errno;
@@ -385,9 +385,9 @@ internal static unsafe class ChildInit
         int mnt = OpenInRoot(ref ctx, dest, Interop.Libc.O_PATH);
         if (mnt < 0) { *step = FailStep.Resolve; return -mnt; }
         FdPath(targetPath, mnt);
-        if ((mf & MountFlags.Proc) != 0 && !IsFs(mnt, StatfsBuf.PROC_SUPER_MAGIC)) { Raw.Close(mnt); *step = FailStep.NotProc; return Errno.EINVAL; }
+        if ((mf & MountOpFlags.Proc) != 0 && !IsFs(mnt, StatfsBuf.PROC_SUPER_MAGIC)) { Raw.Close(mnt); *step = FailStep.NotProc; return Errno.EINVAL; }
 
-        if ((mf & MountFlags.Remount) != 0)
+        if ((mf & MountOpFlags.Remount) != 0)
         {
             ulong re = (flags & ~(K.MS_REC | K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE)) | K.MS_REMOUNT | K.MS_BIND;
             if (Raw.Mount(null, targetPath, null, re, null) != 0)

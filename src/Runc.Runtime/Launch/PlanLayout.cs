@@ -20,7 +20,7 @@ public enum OpCode : int
     MountPropagation,    // A = absolute path, B = MS_* propagation flags (applied to a path outside the rootfs, e.g. "/")
     OpenRoot,            // A = rootfs path: bind it onto itself and keep an O_PATH fd (the "root register")
     Mount,               // one config mount: A = source, B = dest in root, C = fstype, D = flags, E = data, F = propagation;
-                         // Flags: MountFlags.*; G = MOUNT_ATTR_* set (rro etc.), H = attr clear
+                         // Flags: MountOpFlags.*; G = MOUNT_ATTR_* set (rro etc.), H = attr clear
     Mkdir,               // A = path in root, B = mode
     Mknod,               // A = path in root, B = mode incl. S_IF*, C = dev, D = uid, E = gid; Flags & BindFromHost: F = host path
     Symlink,             // A = link path in root, B = link target (written verbatim)
@@ -59,22 +59,18 @@ public enum OpCode : int
     SetDumpable,         // A = 0 or 1
     Execve,              // A = argv offset, B = envp offset (path from ResolveExec)
     Exit,                // A = code
-    OpenFifoRdwr,        // A = host path of exec.fifo; keeps the fd for WaitStart (register)
     VerifyCwd,           // after chdir: getcwd must not be "(unreachable)" (CVE-2024-21626)
 }
 
 [Flags]
-public enum MountFlags : int
+public enum MountOpFlags : int
 {
     None = 0,
     Bind = 1,              // MS_BIND: source is a path or fd, remount needed for ro/nosuid/...
     TargetIsFile = 2,      // create a file, not a directory, as the mount point
     Remount = 4,           // bind with flags beyond MS_BIND|MS_REC: remount to apply them
     Proc = 8,              // must land on a real directory and be procfs (CVE-2019-16884)
-    CgroupRo = 16,
-    CopyUp = 32,           // tmpcopyup (not yet implemented by the planner)
     Sysfs = 64,
-    DevTmpfs = 128,        // the /dev tmpfs: default devices follow
 }
 
 public static class SyncMessage

@@ -1,0 +1,35 @@
+namespace Runc.Runtime.Plan;
+
+/// <summary>Everything besides the spec that decides what the child does; all fds are the parent's, inherited by the child.</summary>
+public sealed class LaunchOptions
+{
+    public required string Bundle { get; init; }
+    public required string Rootfs { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+    public int PreserveFds { get; init; }
+    /// <summary>Connected console socket, or -1.</summary>
+    public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>exec.fifo opened O_RDWR (create), or -1 (run without the split, exec).</summary>
+    public int FifoFd { get; init; } = -1;
+    /// <summary>Last capability number of the running kernel (/proc/sys/kernel/cap_last_cap).</summary>
+    public int LastCap { get; init; } = 40;
+    /// <summary>Mount destination → host directory for cgroup v1 binds (no cgroupns), filled by the cgroup manager.</summary>
+    public IReadOnlyList<CgroupBind> CgroupBinds { get; init; } = Array.Empty<CgroupBind>();
+    public bool CgroupV2 { get; init; }
+    /// <summary>Joined namespace fds by spec type ("network" → fd), opened by the parent.</summary>
+    public IReadOnlyDictionary<string, int> JoinFds { get; init; } = new Dictionary<string, int>();
+    /// <summary>setgroups is denied in the container's user namespace (rootless single mapping).</summary>
+    public bool SetgroupsDenied { get; init; }
+    /// <summary>The parent runs prestart/createRuntime hooks at the sync point.</summary>
+    public bool HasRuntimeHooks { get; init; }
+    /// <summary>Seccomp program (struct sock_filter array) and its flags, or null.</summary>
+    public byte[]? SeccompFilter { get; init; }
+    public uint SeccompFlags { get; init; }
+    public int SeccompListenerFd { get; init; } = -1;
+    /// <summary>Host paths for binding default devices when mknod is impossible (inside a user namespace).</summary>
+    public bool BindDevices { get; init; }
+}
+
+/// <summary>A cgroup v1 hierarchy to show inside the container: /sys/fs/cgroup/NAME ← host dir of the container's cgroup.</summary>
+public sealed record CgroupBind(string Name, string HostDir, IReadOnlyList<string> Aliases);
