@@ -16,7 +16,7 @@ public class ContainerStateViewTests
         Bundle = "/srv/bundle",
         Rootfs = "/srv/bundle/rootfs",
         Created = new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(2251409),
-        Annotations = new() { ["org.example.key"] = "value" },
+        Annotations = new() { ["org.example.key"] = "value", ["b"] = "c" },
     };
 
     [Fact]
@@ -33,12 +33,29 @@ public class ContainerStateViewTests
               "rootfs": "/srv/bundle/rootfs",
               "created": "2026-11-27T06:18:06.2251409Z",
               "annotations": {
+                "b": "c",
                 "org.example.key": "value"
               },
               "owner": ""
             }
             """;
         Assert.Equal(expected, OciJson.SerializeStateView(Sample()));
+    }
+
+    [Fact]
+    public void MapsAreWrittenWithSortedKeysLikeGo()
+    {
+        var spec = new Spec
+        {
+            Annotations = new() { ["z"] = "1", ["a"] = "2", ["M"] = "3" },
+            Linux = new Linux
+            {
+                Sysctl = new() { ["net.b"] = "1", ["net.a"] = "2" },
+                TimeOffsets = new() { ["monotonic"] = new() { Secs = 1 }, ["boottime"] = new() { Secs = 2 } },
+            },
+        };
+        Assert.Equal("""{"ociVersion":"","annotations":{"M":"3","a":"2","z":"1"},"linux":{"sysctl":{"net.a":"2","net.b":"1"},"timeOffsets":{"boottime":{"secs":2},"monotonic":{"secs":1}}}}""",
+            Encoding.UTF8.GetString(OciJson.SerializeSpecCompact(spec)));
     }
 
     [Fact]

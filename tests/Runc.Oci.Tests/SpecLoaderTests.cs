@@ -44,6 +44,10 @@ public class SpecLoaderTests
     [InlineData("{\"annotations\":{\"a\":1}}", "config.json: json: cannot unmarshal number 1 into Go struct field Spec.annotations of type string")]
     [InlineData("{\"process\":{\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"hard\":\"1\"}]}}", "config.json: json: cannot unmarshal string into Go struct field POSIXRlimit.process.rlimits.hard of type uint64")]
     [InlineData("{\"process\":[]}", "config.json: json: cannot unmarshal array into Go struct field Spec.process of type specs.Process")]
+    [InlineData("{\"annotations\":5}", "config.json: json: cannot unmarshal number 5 into Go struct field Spec.annotations of type map[string]string")]
+    [InlineData("{\"linux\":{\"timeOffsets\":{\"monotonic\":{\"secs\":\"x\"}}}}", "config.json: json: cannot unmarshal string into Go struct field LinuxTimeOffset.linux.timeOffsets.secs of type int64")]
+    [InlineData("{\"linux\":{\"sysctl\":{\"a\":\"1\",\"b\":[]}}}", "config.json: json: cannot unmarshal array into Go struct field Linux.linux.sysctl of type string")]
+    [InlineData("{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"5\"}}}}", "config.json: json: cannot unmarshal string into Go struct field LinuxPids.linux.resources.pids.limit of type int64")]
     public void TypeErrorsUseGoWording(string json, string expected) => Assert.Equal(expected, ParseError(json));
 
     [Fact]

@@ -13,7 +13,10 @@ internal static class GoJsonTypeErrors
 {
     public static string Describe(JsonException ex, ReadOnlySpan<byte> json, JsonTypeInfo root)
     {
-        var segments = ParsePath(ex.Path);
+        string? fullPath = ex is MapValueJsonException map && ex.Path != null
+            ? ex.Path + "['" + map.Key + "']" + map.InnerPath
+            : ex.Path;
+        var segments = ParsePath(fullPath);
         if (segments == null) return Fallback(ex);
 
         JsonElement value;

@@ -13,7 +13,15 @@ namespace Runc.Oci;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
-    AllowTrailingCommas = false)]
+    AllowTrailingCommas = false,
+    // Go writes every map with sorted keys; these make ours identical.
+    Converters =
+    [
+        typeof(SortedKeysDictionaryConverter<string>),
+        typeof(SortedKeysDictionaryConverter<LinuxTimeOffset>),
+        typeof(SortedKeysDictionaryConverter<LinuxNetDevice>),
+        typeof(SortedKeysDictionaryConverter<LinuxRdma>),
+    ])]
 [JsonSerializable(typeof(Spec))]
 [JsonSerializable(typeof(Process))]
 [JsonSerializable(typeof(LinuxResources))]
