@@ -35,6 +35,9 @@ public static partial class Interop
         [LibraryImport(Lib, EntryPoint = "readlink", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         public static unsafe partial nint Readlink(string path, byte* buf, nint size);
 
+        [LibraryImport(Lib, EntryPoint = "fcntl", SetLastError = true)]
+        public static partial int Fcntl(int fd, int cmd, long arg);
+
         [LibraryImport(Lib, EntryPoint = "umask")]
         public static partial uint Umask(uint mask);
     }
