@@ -30,6 +30,11 @@ public interface ICgroupManager
     /// <summary>Write the resources; a null field means "leave unchanged" (create and <c>update</c>).</summary>
     void Apply(LinuxResources resources);
 
+    /// <summary>Install a device policy (v1: devices.deny/allow; v2: an eBPF program replacing the old one).
+    /// Pass the full list as runc builds it: <see cref="Devices.DefaultDevices.ForContainer"/>.
+    /// <see cref="Apply"/> installs resources.Devices as given, without the defaults.</summary>
+    void ApplyDevices(IReadOnlyList<Devices.DeviceRule> rules);
+
     /// <summary>Whether the container's cgroup directory still exists.</summary>
     bool Exists();
 

@@ -1,0 +1,101 @@
+using Runc.Cgroups.Layout;
+using Runc.Cgroups.Systemd;
+using Runc.Cgroups.V1;
+using Runc.Cgroups.V2;
+using Runc.Oci;
+
+namespace Runc.Cgroups;
+
+/// <summary>Builds the right <see cref="ICgroupManager"/> for a container, or rebuilds it from saved paths.</summary>
+public static class CgroupManager
+{
+    /// <summary>
+    /// Resolve the container's cgroup directories (no side effects; call <see cref="ICgroupManager.Create"/> next).
+    /// cgroupsPath as runc: absolute → under each hierarchy root; relative → under this process's cgroup
+    /// (v2: its parent); empty → relative "&lt;containerId&gt;". With the systemd driver it is "slice:prefix:name"
+    /// and resolves to the directory systemd would give that scope (the D-Bus unit itself is not created yet).
+    /// Resources are validated against the layout here, before anything is created.
+    /// </summary>
+    public static ICgroupManager Create(LinuxResources? resources, string? cgroupsPath, string containerId,
+        bool systemdDriver, bool rootless, CgroupLayout layout)
+    {
+        if (resources != null) Validate(resources, layout.Mode);
+        string inner;
+        bool absolute;
+        if (systemdDriver)
+        {
+            inner = SystemdUnitName.Parse(cgroupsPath, containerId, rootless).CgroupPath;
+            absolute = true;
+        }
+        else
+        {
+            inner = CgroupPathRules.InnerPath(cgroupsPath, containerId);
+            absolute = inner.StartsWith('/');
+        }
+        if (inner is "" or "." or "/")
+            throw new RuncException("invalid cgroup path \"" + cgroupsPath + "\": it names the hierarchy root or our own cgroup");
+
+        if (layout.Mode == CgroupMode.Unified)
+        {
+            var mount = layout.Unified!;
+            string dir;
+            if (absolute) dir = CgroupPathRules.Join(mount.MountPoint, inner);
+            else
+            {
+                string own = layout.OwnCgroups.GetValueOrDefault("", "/");
+                string parent = CgroupPathRules.Clean(own + "/..");
+                dir = CgroupPathRules.Join(CgroupLayout.HostDir(mount, parent), inner);
+            }
+            return new V2Manager(dir, mount.MountPoint, rootless);
+        }
+
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mountPoints = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (controller, mount) in layout.V1Mounts)
+        {
+            paths[controller] = absolute
+                ? CgroupPathRules.Join(mount.MountPoint, inner)
+                : CgroupPathRules.Join(CgroupLayout.HostDir(mount, layout.OwnCgroups.GetValueOrDefault(controller, "/")), inner);
+            mountPoints[controller] = mount.MountPoint;
+        }
+        if (layout.Mode == CgroupMode.Hybrid && layout.Unified is { } u)
+        {
+            paths[""] = absolute
+                ? CgroupPathRules.Join(u.MountPoint, inner)
+                : CgroupPathRules.Join(CgroupLayout.HostDir(u, layout.OwnCgroups.GetValueOrDefault("", "/")), inner);
+            mountPoints[""] = u.MountPoint;
+        }
+        return new V1Manager(paths, mountPoints, rootless);
+    }
+
+    /// <summary>
+    /// Rebuild a manager from <see cref="ICgroupManager.Paths"/> saved in the container state:
+    /// only "" → v2; anything else → v1 (hybrid when "" is there too).
+    /// </summary>
+    public static ICgroupManager Load(IReadOnlyDictionary<string, string> savedPaths, bool rootless = false, string? v2MountPoint = null)
+    {
+        if (savedPaths.Count == 1 && savedPaths.TryGetValue("", out string? dir))
+            return new V2Manager(dir, v2MountPoint ?? "/sys/fs/cgroup", rootless);
+        var paths = new Dictionary<string, string>(savedPaths, StringComparer.Ordinal);
+        // Mount points only matter for Create (cpuset chain), which a loaded container no longer needs.
+        return new V1Manager(paths, new Dictionary<string, string>(), rootless);
+    }
+
+    /// <summary>Refusals runc makes before any cgroup is touched.</summary>
+    public static void Validate(LinuxResources r, CgroupMode mode)
+    {
+        if (r.Unified is { Count: > 0 } unified)
+        {
+            if (mode != CgroupMode.Unified) throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
+            foreach (string key in unified.Keys) V2Resources.ValidateUnifiedKey(key);
+        }
+        if (r.Memory?.Swappiness is ulong sw && sw != ulong.MaxValue && sw > 100)
+            throw new RuncException("invalid memory swappiness value: " + sw + " (valid range is 0-100)");
+        if (mode == CgroupMode.Unified && r.Memory is { } m)
+            V2Convert.SwapToV2(m.Swap ?? 0, m.Limit ?? 0); // throws runc's messages for impossible swap values
+        foreach (var d in r.Devices ?? []) Devices.DeviceRule.FromOci(d);
+        foreach (var h in r.HugepageLimits ?? [])
+            if (h.Pagesize.Length == 0 || h.Pagesize.Contains('/'))
+                throw new RuncException("invalid hugepage size \"" + h.Pagesize + "\"");
+    }
+}
