@@ -1,0 +1,282 @@
+using System.Text;
+using Runc.Cgroups;
+using Runc.Cgroups.Devices;
+using Runc.Cgroups.Layout;
+using Runc.Linux;
+using Runc.Oci;
+using Runc.Oci.Kernel;
+using Runc.Oci.Output;
+using Runc.Runtime.Hooks;
+using Runc.Runtime.Launch;
+using Runc.Runtime.Logging;
+using Runc.Runtime.Plan;
+using Runc.Runtime.State;
+
+namespace Runc.Runtime.Containers;
+
+public sealed class CreateOptions
+{
+    public string? Bundle { get; init; }
+    public string? PidFile { get; init; }
+    public string? ConsoleSocket { get; init; }
+    public bool NoPivot { get; init; }
+    public bool NoNewKeyring { get; init; }
+    public int PreserveFds { get; init; }
+    /// <summary>false for `run`: no exec.fifo, the init goes straight on to execve.</summary>
+    public bool WaitForStart { get; init; } = true;
+    public bool SystemdCgroup { get; init; }
+    public bool Rootless { get; init; }
+}
+
+/// <summary>A container that has been created: its state and what the CLI still needs (the init's pid, the spec).</summary>
+public sealed record Launched(ContainerState State, Spec Spec, ICgroupManager? Cgroup);
+
+/// <summary>
+/// The CLI side of `create` and `run` (DESIGN §2): validate everything, make the state dir, cgroup and fifo,
+/// plan, clone, feed the child (maps, cgroup, hooks), wait for "ready" or an error, and on any failure undo
+/// all of it so that nothing is left behind.
+/// </summary>
+public static class Launcher
+{
+    public static Launched Create(ContainerStore store, string id, CreateOptions opt)
+    {
+        ContainerId.Validate(id);
+        string bundle = Path.GetFullPath(opt.Bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory());
+        if (!Directory.Exists(bundle)) throw new RuncException($"chdir {bundle}: no such file or directory");
+        var spec = SpecLoader.LoadBundle(bundle);
+        foreach (var w in SpecValidator.ThrowIfInvalid(spec, bundle)) Logger.Warn(w);
+        var process = spec.Process!;
+        if (process.Terminal && opt.ConsoleSocket is null)
+            throw new RuncException("cannot allocate tty if runc will detach without setting console socket");
+        if (!process.Terminal && opt.ConsoleSocket is not null)
+            throw new RuncException("cannot use console socket if runc will not detach or allocate tty");
+        string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
+        string? seccompError = null;
+        var seccomp = SeccompSupport.Compile(spec, ref seccompError);
+        if (seccompError != null) throw new SpecException(seccompError);
+
+        using var lk = store.CreateExclusive(id);
+        var cleanup = new Cleanup(store, id);
+        try
+        {
+            return CreateLocked(store, id, bundle, rootfs, spec, opt, seccomp, cleanup);
+        }
+        catch (Exception e) when (e is RuncException or IOException or UnauthorizedAccessException)
+        {
+            string? cleanupError = cleanup.Run();
+            string message = e is RuncException ? e.Message : e.Message;
+            if (cleanupError != null) message += " (cleanup: " + cleanupError + ")";
+            if (e is RuncException re && cleanupError == null) throw;
+            throw new RuncException(message, e);
+        }
+    }
+
+    private static Launched CreateLocked(ContainerStore store, string id, string bundle, string rootfs, Spec spec,
+        CreateOptions opt, SeccompSupport.Program? seccomp, Cleanup cleanup)
+    {
+        string dir = store.DirOf(id);
+        var process = spec.Process!;
+        var linux = spec.Linux ?? new Runc.Oci.Linux();
+        var namespaces = linux.Namespaces ?? [];
+        var fds = new List<SafeFd>();
+        try
+        {
+            // exec.fifo: `start` writes one byte into it; the init holds it open read-write until then.
+            SafeFd? fifo = null;
+            if (opt.WaitForStart)
+            {
+                string fifoPath = Path.Combine(dir, ContainerStore.FifoFile);
+                if (Interop.Libc.Mkfifo(fifoPath, 0x192) != 0) throw SyscallException.Last($"mkfifo \"{fifoPath}\""); // 0622
+                fifo = SafeFd.Open(fifoPath, Interop.Libc.O_RDWR);
+                fds.Add(fifo);
+            }
+
+            // Cgroup: made and configured before the init exists, so it never runs unconstrained.
+            var layout = CgroupLayout.Detect();
+            var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
+            cleanup.Cgroup = cgroup;
+            cgroup.Create();
+            if (linux.Resources != null) cgroup.Apply(linux.Resources);
+            if (!opt.Rootless)
+            {
+                var rules = (linux.Resources?.Devices ?? []).Select(DeviceRule.FromOci);
+                var nodes = (linux.Devices ?? []).Select(d => new DeviceRule(d.Type == "b" ? 'b' : 'c', d.Major, d.Minor, "rwm", true));
+                cgroup.ApplyDevices(DefaultDevices.ForContainer(rules, nodes));
+            }
+            using var cgroupDir = cgroup.OpenV2DirFd();
+
+            SafeFd? console = null;
+            if (opt.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
+
+            var procFd = ProcFs.OpenVerified();
+            fds.Add(procFd);
+
+            var joins = new Dictionary<string, int>(StringComparer.Ordinal);
+            SafeFd? pidNs = null;
+            foreach (var ns in namespaces.Where(n => !string.IsNullOrEmpty(n.Path)))
+            {
+                SafeFd fd;
+                try { fd = SafeFd.Open(ns.Path!, Interop.Libc.O_RDONLY); }
+                catch (SyscallException e) { throw new RuncException($"open {ns.Type} namespace \"{ns.Path}\": {Errno.Message(e.Errno)}"); }
+                fds.Add(fd);
+                if (ns.Type == "pid") pidNs = fd;
+                else if (ns.Type == "time") throw new RuncException("joining an existing time namespace is not supported");
+                else joins[ns.Type] = fd.Fd;
+            }
+
+            bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+            bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
+            var o = new LaunchOptions
+            {
+                Bundle = bundle,
+                Rootfs = rootfs,
+                NoPivot = opt.NoPivot,
+                NoNewKeyring = opt.NoNewKeyring,
+                PreserveFds = opt.PreserveFds,
+                ConsoleSocketFd = console?.Fd ?? -1,
+                FifoFd = fifo?.Fd ?? -1,
+                LastCap = Capabilities.LastOfKernel(),
+                CgroupBinds = CgroupBinds(layout, cgroup),
+                CgroupV2 = layout.Mode == CgroupMode.Unified,
+                JoinFds = joins,
+                HasRuntimeHooks = hasHooks,
+                BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
+                SeccompFilter = seccomp?.Filter,
+                SeccompFlags = seccomp?.Flags ?? 0,
+            };
+            string? home = Passwd.HomeOf(rootfs, process.User.Uid);
+            var planned = InitPlanner.Plan(spec, o, home);
+            using var sync = SyncChannel.Create();
+            using var native = planned.Plan.Build(sync.Child.Fd, procFd.Fd);
+
+            if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
+                throw SyscallException.Last($"join pid namespace \"{namespaces.First(n => n.Type == "pid").Path}\"");
+            int pid = ClonePoint.Spawn(native, planned.CloneFlags, cgroupDir?.Fd ?? -1);
+            cleanup.InitPid = pid;
+            sync.CloseChildEnd();
+            foreach (var fd in fds) fd.Dispose();
+            fds.Clear();
+
+            if (newUserNs) IdMaps.Write(pid, linux.UidMappings, linux.GidMappings);
+            if (cgroupDir is null) cgroup.AddProcess(pid);
+            sync.Send(SyncMessage.Continue);
+
+            var state = new ContainerState
+            {
+                Id = id,
+                InitPid = pid,
+                Bundle = bundle,
+                Rootfs = rootfs,
+                Created = DateTime.UtcNow,
+                Owner = "",
+                Annotations = spec.Annotations is { Count: > 0 } ann ? ann : null,
+                CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
+                Rootless = opt.Rootless,
+                SystemdCgroup = opt.SystemdCgroup,
+                OwnPidNamespace = namespaces.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)),
+            };
+            WaitReady(sync, native, planned.Plan, pid, spec, state);
+
+            state.InitStartTime = ProcStat.Read(pid)?.StartTime ?? throw new RuncException("container init exited before it was ready");
+            File.Copy(Path.Combine(bundle, "config.json"), Path.Combine(dir, ContainerStore.ConfigFile), overwrite: true);
+            store.Save(state);
+            if (opt.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
+            return new Launched(state, spec, cgroup);
+        }
+        finally
+        {
+            foreach (var fd in fds) fd.Dispose();
+        }
+    }
+
+    /// <summary>The conversation with the child until it is parked on exec.fifo (or about to exec, for run).</summary>
+    private static void WaitReady(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid, Spec spec, ContainerState state)
+    {
+        while (true)
+        {
+            var r = sync.Receive();
+            if (r is null)
+            {
+                int status = ChildWait.Wait(pid, 0);
+                throw new RuncException($"unable to start container process: container init exited unexpectedly ({DescribeStatus(status)})");
+            }
+            var rec = r.Value;
+            switch (rec.Type)
+            {
+                case SyncMessage.RunCreateRuntimeHooks:
+                {
+                    byte[] hostState = HookState(spec, state, "creating", pid);
+                    HookRunner.RunAll(spec.Hooks?.Prestart, "prestart", hostState);
+                    HookRunner.RunAll(spec.Hooks?.CreateRuntime, "createRuntime", hostState);
+                    // Hooks inside the container see its own pid (1 in a new pid namespace).
+                    int innerPid = state.OwnPidNamespace ? 1 : pid;
+                    sync.SendState(HookState(spec, state, "created", innerPid));
+                    break;
+                }
+                case SyncMessage.Ready:
+                    return;
+                case SyncMessage.Error:
+                {
+                    var op = rec.Op >= 0 && rec.Op < plan.Ops.Count ? plan.Ops[rec.Op] : default;
+                    ChildWait.Wait(pid, 0);
+                    throw new RuncException("unable to start container process: " + ChildErrors.Render(native, op, rec));
+                }
+                default:
+                    throw new RuncException($"unexpected message {rec.Type} from container init");
+            }
+        }
+    }
+
+    private static string DescribeStatus(int status) =>
+        (status & 0x7f) == 0 ? $"exit status {(status >> 8) & 0xff}" : $"signal {status & 0x7f}";
+
+    public static byte[] HookState(Spec spec, ContainerState state, string status, int pid) =>
+        OciJson.SerializeHookState(new Runc.Oci.State
+        {
+            OciVersion = spec.OciVersion,
+            Id = state.Id,
+            Status = status,
+            Pid = pid,
+            Bundle = state.Bundle,
+            Annotations = spec.Annotations,
+        });
+
+    /// <summary>On cgroup v1 without a cgroup namespace, the container sees its own cgroup dir of each hierarchy.</summary>
+    private static IReadOnlyList<CgroupBind> CgroupBinds(CgroupLayout layout, ICgroupManager cgroup)
+    {
+        var binds = new List<CgroupBind>();
+        if (layout.Mode == CgroupMode.Unified) return binds;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (controller, mount) in layout.V1Mounts)
+        {
+            if (!seen.Add(mount.MountPoint) || !cgroup.Paths.TryGetValue(controller, out var hostDir)) continue;
+            string name = Path.GetFileName(mount.MountPoint);
+            var aliases = new List<string>();
+            // Co-mounted controllers (cpu,cpuacct) are reachable by each name through a link, as on the host.
+            if (name.Contains(','))
+                foreach (var part in name.Split(',')) if (part != name) aliases.Add(part);
+            binds.Add(new CgroupBind(name, hostDir, aliases));
+        }
+        return binds;
+    }
+
+    /// <summary>Everything create made, undone in reverse on failure.</summary>
+    private sealed class Cleanup(ContainerStore store, string id)
+    {
+        public ICgroupManager? Cgroup;
+        public int InitPid;
+
+        public string? Run()
+        {
+            var errors = new List<string>();
+            if (InitPid > 0)
+            {
+                Interop.Libc.Kill(InitPid, K.SIGKILL);
+                Interop.Libc.Waitpid(InitPid, out _, 0);
+            }
+            try { Cgroup?.Destroy(); } catch (Exception e) { errors.Add(e.Message); }
+            try { store.Remove(id); } catch (Exception e) { errors.Add(e.Message); }
+            return errors.Count == 0 ? null : string.Join("; ", errors);
+        }
+    }
+}
