@@ -24,7 +24,7 @@ public static class SeccompInstructionCounts
         {
             int nr = abi.Lookup(name);
             if (nr < 0) continue;  // e.g. epoll_wait does not exist on aarch64
-            var verdict = BpfInterpreter.Run(program.Filter, new SeccompData(nr, abi.AuditArch));
+            var verdict = BpfInterpreter.Run(program.Filter, new SeccompData(nr, abi.AuditArch), bigEndianMachine: !abi.LittleEndian);
             result.Add(new SyscallCost(name, nr, verdict.Action, verdict.Executed));
         }
         return result;

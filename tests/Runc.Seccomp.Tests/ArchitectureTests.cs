@@ -60,6 +60,10 @@ public class ArchitectureTests
         var program = SeccompCompiler.Compile(profile, "s390x");
         var loads = BpfInstruction.Decode(program.Filter).Where(i => i.Code == BpfOpcodes.LdWAbs).Select(i => i.K).ToList();
         Assert.Equal([4u, 0u, 16u, 20u], loads);  // arch, nr, high word, low word
+        int nr = Nr("personality", "s390x");
+        const uint S390x = 0x80000016;
+        Assert.Equal(0x50001u, BpfInterpreter.Run(program.Filter, new SeccompData(nr, S390x, 0, 0x1_0000_0002), bigEndianMachine: true).Action);
+        Assert.Equal(SeccompReturn.Allow, BpfInterpreter.Run(program.Filter, new SeccompData(nr, S390x, 0, 0x2_0000_0001), bigEndianMachine: true).Action);
     }
 
     [Theory]

@@ -34,10 +34,7 @@ internal static class ReferenceEvaluator
         bool permissive = (defaultAction & 0xffff0000) is SeccompReturn.Allow or SeccompReturn.Log or SeccompReturn.Trace;
         if (profile.DefaultErrnoRet != 38 && !permissive)
         {
-            uint highest = 0;
-            foreach (var rule in profile.Syscalls ?? [])
-                foreach (var name in rule.Names ?? [])
-                    if (abi.Lookup(name) is int n && n > 0) highest = Math.Max(highest, (uint)n);
+            uint highest = HighestNamed(profile, abi);
             if (highest != 0)
             {
                 if (abi.IsS390 && nr == 0) return SeccompReturn.Errno | 38;
@@ -56,6 +53,23 @@ internal static class ReferenceEvaluator
             }
         }
         return defaultAction;
+    }
+
+    // Memoised: the differential tests ask this for the same profile many thousand times.
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LinuxSeccomp, Dictionary<string, uint>> HighestCache = new();
+
+    private static uint HighestNamed(LinuxSeccomp profile, SyscallAbi abi)
+    {
+        var perAbi = HighestCache.GetOrCreateValue(profile);
+        lock (perAbi)
+        {
+            if (perAbi.TryGetValue(abi.OciName, out uint cached)) return cached;
+            uint highest = 0;
+            foreach (var rule in profile.Syscalls ?? [])
+                foreach (var name in rule.Names ?? [])
+                    if (abi.Lookup(name) is int n && n > 0) highest = Math.Max(highest, (uint)n);
+            return perAbi[abi.OciName] = highest;
+        }
     }
 
     private static bool Matches(List<LinuxSeccompArg> args, SyscallAbi abi, SeccompData data)

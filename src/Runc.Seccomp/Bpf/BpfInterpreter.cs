@@ -13,12 +13,17 @@ public readonly record struct BpfVerdict(uint Action, int Executed);
 /// </summary>
 public static class BpfInterpreter
 {
-    public static BpfVerdict Run(ReadOnlySpan<byte> filter, in SeccompData data)
+    /// <param name="bigEndianMachine">Emulate a big-endian machine (s390x, ppc64, mips): seccomp_data is
+    /// laid out and loaded big-endian there. Defaults to this machine's order.</param>
+    public static BpfVerdict Run(ReadOnlySpan<byte> filter, in SeccompData data, bool? bigEndianMachine = null) =>
+        Run(BpfInstruction.Decode(filter), data, bigEndianMachine);
+
+    public static BpfVerdict Run(BpfInstruction[] program, in SeccompData data, bool? bigEndianMachine = null)
     {
-        var program = BpfInstruction.Decode(filter);
         if (program.Length == 0 || program.Length > MaxInstructions) throw new InvalidOperationException($"filter length {program.Length} is invalid");
+        bool littleEndian = !(bigEndianMachine ?? !BitConverter.IsLittleEndian);
         Span<byte> packet = stackalloc byte[SeccompData.Size];
-        data.WriteTo(packet);
+        data.WriteTo(packet, littleEndian);
         Span<uint> scratch = stackalloc uint[16];
         scratch.Clear();
         uint a = 0, x = 0;
@@ -32,10 +37,10 @@ public static class BpfInterpreter
             switch (insn.Code & 0x07)
             {
                 case Ld:
-                    a = Load(insn, packet, scratch);
+                    a = Load(insn, packet, scratch, littleEndian);
                     break;
                 case Ldx:
-                    x = Load(insn, packet, scratch);
+                    x = Load(insn, packet, scratch, littleEndian);
                     break;
                 case St:
                     scratch[Scratch(k)] = a;
@@ -61,7 +66,7 @@ public static class BpfInterpreter
 
     private static int Scratch(uint k) => k < 16 ? (int)k : throw new InvalidOperationException($"scratch slot {k} does not exist");
 
-    private static uint Load(BpfInstruction insn, ReadOnlySpan<byte> packet, ReadOnlySpan<uint> scratch)
+    private static uint Load(BpfInstruction insn, ReadOnlySpan<byte> packet, ReadOnlySpan<uint> scratch, bool littleEndian)
     {
         int mode = insn.Code & 0xe0, size = insn.Code & 0x18;
         switch (mode)
@@ -70,7 +75,7 @@ public static class BpfInterpreter
                 // seccomp only allows aligned 32-bit loads inside seccomp_data.
                 if (size != W || insn.K % 4 != 0 || insn.K > SeccompData.Size - 4) throw new InvalidOperationException($"bad load at offset {insn.K}");
                 var word = packet.Slice((int)insn.K, 4);
-                return BitConverter.IsLittleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(word) : BinaryPrimitives.ReadUInt32BigEndian(word);
+                return littleEndian ? BinaryPrimitives.ReadUInt32LittleEndian(word) : BinaryPrimitives.ReadUInt32BigEndian(word);
             case Imm:
                 return insn.K;
             case Mem:

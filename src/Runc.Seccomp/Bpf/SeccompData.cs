@@ -14,10 +14,9 @@ public readonly record struct SeccompData(int Nr, uint Arch, ulong InstructionPo
         _ => throw new ArgumentOutOfRangeException(nameof(index)),
     };
 
-    /// <summary>The bytes as the kernel lays them out on this machine (host byte order).</summary>
-    public void WriteTo(Span<byte> destination)
+    /// <summary>The bytes as the kernel lays them out on a machine of the given byte order.</summary>
+    public void WriteTo(Span<byte> destination, bool le)
     {
-        bool le = BitConverter.IsLittleEndian;
         WriteU32(destination, (uint)Nr, le);
         WriteU32(destination[4..], Arch, le);
         WriteU64(destination[8..], InstructionPointer, le);
