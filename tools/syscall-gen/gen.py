@@ -1,0 +1,149 @@
+#!/usr/bin/env python3
+"""Generates nrunc's per-ABI syscall tables (src/Runc.Seccomp/Tables/*.g.cs).
+
+Source: the Linux UAPI headers that Debian packages ship (asm/unistd*.h), read
+through the C preprocessor so every #if/#ifdef the kernel wrote is honoured
+(asm-generic's __ARCH_WANT_* switches, MIPS __NR_Linux bases, ARM's private
+__ARM_NR_* calls, x32's __X32_SYSCALL_BIT). Needs `cpp` (gcc) and:
+
+  apt-get install linux-libc-dev linux-libc-dev-arm64-cross linux-libc-dev-armhf-cross \
+    linux-libc-dev-mips-cross linux-libc-dev-powerpc-cross linux-libc-dev-ppc64el-cross \
+    linux-libc-dev-s390x-cross linux-libc-dev-riscv64-cross
+
+Run from the repository root:  python3 tools/syscall-gen/gen.py
+"""
+import os
+import re
+import subprocess
+import sys
+
+OUT_DIR = "src/Runc.Seccomp/Tables"
+
+# Each ABI: (C# name, OCI names, Debian package, include dir, header, extra -D, bits, little endian, audit arch macro)
+# 'bits' is the width of a syscall argument for this ABI (32-bit ABIs only compare the low word).
+ABIS = [
+    ("X86_64", ["SCMP_ARCH_X86_64"], "linux-libc-dev", "/usr/include/x86_64-linux-gnu", "asm/unistd.h", ["-D__x86_64__"], 64, True, "AUDIT_ARCH_X86_64"),
+    ("X86", ["SCMP_ARCH_X86"], "linux-libc-dev", "/usr/include/x86_64-linux-gnu", "asm/unistd.h", ["-D__i386__"], 32, True, "AUDIT_ARCH_I386"),
+    # x32 shares AUDIT_ARCH_X86_64; its numbers carry __X32_SYSCALL_BIT (0x40000000).
+    ("X32", ["SCMP_ARCH_X32"], "linux-libc-dev", "/usr/include/x86_64-linux-gnu", "asm/unistd.h", ["-D__x86_64__", "-D__ILP32__"], 64, True, "AUDIT_ARCH_X86_64"),
+    ("Aarch64", ["SCMP_ARCH_AARCH64"], "linux-libc-dev-arm64-cross", "/usr/aarch64-linux-gnu/include", "asm/unistd.h",
+     ["-D__aarch64__", "-D__LP64__", "-D__SIZEOF_POINTER__=8"], 64, True, "AUDIT_ARCH_AARCH64"),
+    ("Arm", ["SCMP_ARCH_ARM"], "linux-libc-dev-armhf-cross", "/usr/arm-linux-gnueabihf/include", "asm/unistd.h",
+     ["-D__ARM_EABI__", "-D__SIZEOF_POINTER__=4"], 32, True, "AUDIT_ARCH_ARM"),
+    ("Mips", ["SCMP_ARCH_MIPS"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_o32.h", ["-D__NR_Linux=4000"], 32, False, "AUDIT_ARCH_MIPS"),
+    ("Mipsel", ["SCMP_ARCH_MIPSEL"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_o32.h", ["-D__NR_Linux=4000"], 32, True, "AUDIT_ARCH_MIPSEL"),
+    ("Mips64", ["SCMP_ARCH_MIPS64"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_n64.h", ["-D__NR_Linux=5000"], 64, False, "AUDIT_ARCH_MIPS64"),
+    ("Mipsel64", ["SCMP_ARCH_MIPSEL64"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_n64.h", ["-D__NR_Linux=5000"], 64, True, "AUDIT_ARCH_MIPSEL64"),
+    ("Mips64N32", ["SCMP_ARCH_MIPS64N32"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_n32.h", ["-D__NR_Linux=6000"], 32, False, "AUDIT_ARCH_MIPS64N32"),
+    ("Mipsel64N32", ["SCMP_ARCH_MIPSEL64N32"], "linux-libc-dev-mips-cross", "/usr/mips-linux-gnu/include", "asm/unistd_n32.h", ["-D__NR_Linux=6000"], 32, True, "AUDIT_ARCH_MIPSEL64N32"),
+    ("Ppc", ["SCMP_ARCH_PPC"], "linux-libc-dev-powerpc-cross", "/usr/powerpc-linux-gnu/include", "asm/unistd_32.h", [], 32, False, "AUDIT_ARCH_PPC"),
+    ("Ppc64", ["SCMP_ARCH_PPC64"], "linux-libc-dev-ppc64el-cross", "/usr/powerpc64le-linux-gnu/include", "asm/unistd_64.h", [], 64, False, "AUDIT_ARCH_PPC64"),
+    ("Ppc64le", ["SCMP_ARCH_PPC64LE"], "linux-libc-dev-ppc64el-cross", "/usr/powerpc64le-linux-gnu/include", "asm/unistd_64.h", [], 64, True, "AUDIT_ARCH_PPC64LE"),
+    ("S390", ["SCMP_ARCH_S390"], "linux-libc-dev-s390x-cross", "/usr/s390x-linux-gnu/include", "asm/unistd_32.h", [], 32, False, "AUDIT_ARCH_S390"),
+    ("S390x", ["SCMP_ARCH_S390X"], "linux-libc-dev-s390x-cross", "/usr/s390x-linux-gnu/include", "asm/unistd_64.h", [], 64, False, "AUDIT_ARCH_S390X"),
+    ("Riscv64", ["SCMP_ARCH_RISCV64"], "linux-libc-dev-riscv64-cross", "/usr/riscv64-linux-gnu/include", "asm/unistd.h",
+     ["-D__LP64__", "-D__SIZEOF_POINTER__=8", "-D__riscv_xlen=64"], 64, True, "AUDIT_ARCH_RISCV64"),
+    # Debian 12 has no loong64 cross headers. LoongArch uses the generic table unchanged, so we take
+    # asm-generic/unistd.h (from the riscv64 cross package) with the __ARCH_WANT_* switches that the
+    # kernel's arch/loongarch/include/uapi/asm/unistd.h sets today (fstat/newfstatat and
+    # getrlimit/setrlimit came back in Linux 6.11; a kernel older than that answers ENOSYS for them).
+    ("Loong64", ["SCMP_ARCH_LOONGARCH64"], "linux-libc-dev-riscv64-cross", "/usr/riscv64-linux-gnu/include", "asm-generic/unistd.h",
+     ["-D__LP64__", "-D__SIZEOF_POINTER__=8", "-D__BITS_PER_LONG=64", "-D__ARCH_WANT_NEW_STAT", "-D__ARCH_WANT_SYS_CLONE",
+      "-D__ARCH_WANT_SYS_CLONE3", "-D__ARCH_WANT_SET_GET_RLIMIT"], 64, True, "AUDIT_ARCH_LOONGARCH64"),
+]
+
+# Macros that look like syscalls but are bases, counts or masks.
+NOT_A_SYSCALL = re.compile(r"(^Linux$|_Linux|_Linux_syscalls|^syscalls|^arch_specific_syscall|^SYSCALL_BASE|^OABI_SYSCALL_BASE|^SYSCALL_MASK|^BASE)$")
+
+
+def preprocess_macros(include_dir, header, defines):
+    cmd = ["cpp", "-dM", "-undef", "-nostdinc", "-x", "c", "-I", include_dir] + defines + ["-include", header, "/dev/null"]
+    out = subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
+    macros = {}
+    for line in out.splitlines():
+        m = re.match(r"#define (\w+) (.*)$", line)
+        if m:
+            macros[m.group(1)] = m.group(2).strip()
+    return macros
+
+
+def evaluate(name, macros, depth=0):
+    """Evaluates a macro made of integers, other macros, + and parentheses."""
+    if depth > 20:
+        raise ValueError("macro recursion: " + name)
+    expr = macros[name]
+    def token(m):
+        text = m.group(0)
+        if text[0].isdigit():
+            return str(int(text.rstrip("uUlL"), 0))  # integer literal, C suffixes dropped
+        return str(evaluate(text, macros, depth + 1))
+    expanded = re.sub(r"0[xX][0-9a-fA-F]+[uUlL]*|\d+[uUlL]*|[A-Za-z_]\w*", token, expr)
+    if not re.fullmatch(r"[0-9xXa-fA-F+()\s|<]*", expanded):
+        raise ValueError(f"cannot evaluate {name} = {expr}")
+    return int(eval(expanded, {"__builtins__": {}}))  # digits, + | << and parentheses only (checked above)
+
+
+def syscalls_for(abi):
+    _, _, _, include_dir, header, defines, _, _, _ = abi
+    macros = preprocess_macros(include_dir, header, defines)
+    table = {}
+    for macro in macros:
+        for prefix in ("__NR_", "__ARM_NR_"):
+            if macro.startswith(prefix):
+                name = macro[len(prefix):]
+                if NOT_A_SYSCALL.search(name):
+                    continue
+                try:
+                    table[name] = evaluate(macro, macros)
+                except (KeyError, ValueError):
+                    continue  # a macro that is not a plain number (e.g. function-like helpers)
+    return table
+
+
+def audit_arch(macro):
+    macros = preprocess_macros("/usr/include", "linux/audit.h", ["-I/usr/include/x86_64-linux-gnu"])
+    return evaluate(macro, macros)
+
+
+def package_version(package):
+    return subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], check=True, capture_output=True, text=True).stdout
+
+
+def emit(abi):
+    cs_name, oci_names, package, include_dir, header, _, bits, little, audit_macro = abi
+    table = syscalls_for(abi)
+    if not table:
+        sys.exit(f"no syscalls found for {cs_name}")
+    entries = sorted(table.items(), key=lambda kv: kv[0].encode())  # ordinal order, for binary search
+    lines = [
+        "// <auto-generated>",
+        f"// Generated by tools/syscall-gen/gen.py (python3 tools/syscall-gen/gen.py) from {include_dir}/{header}",
+        f"// of the Debian package {package} {package_version(package)}, audit arch from linux/audit.h of linux-libc-dev {package_version('linux-libc-dev')}.",
+        "// Do not edit by hand: regenerate.",
+        "// </auto-generated>",
+        "namespace Runc.Seccomp.Tables;",
+        "",
+        f"internal static class {cs_name}Syscalls",
+        "{",
+        f"    public static readonly SyscallAbi Abi = new(",
+        f"        \"{oci_names[0]}\", 0x{audit_arch(audit_macro):08X}u, ArgumentBits: {bits}, LittleEndian: {'true' if little else 'false'},",
+        f"        Entries:",
+        "        [",
+    ]
+    for name, nr in entries:
+        lines.append(f"            new(\"{name}\", {nr}),")
+    lines += ["        ]);", "}", ""]
+    path = os.path.join(OUT_DIR, f"{cs_name}Syscalls.g.cs")
+    with open(path, "w") as f:
+        f.write("\n".join(lines))
+    print(f"{path}: {len(entries)} syscalls, max {max(table.values())}")
+
+
+def main():
+    os.makedirs(OUT_DIR, exist_ok=True)
+    for abi in ABIS:
+        emit(abi)
+
+
+if __name__ == "__main__":
+    main()
