@@ -2,9 +2,5 @@ namespace Runc;
 
 internal static class Program
 {
-    private static int Main(string[] args)
-    {
-        Console.Out.Write("nrunc version 0.1.0\n");
-        return 0;
-    }
+    private static int Main(string[] args) => Cli.App.Run(args, Commands.Dispatcher.Dispatch);
 }

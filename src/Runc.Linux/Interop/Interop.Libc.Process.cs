@@ -31,7 +31,7 @@ public static partial class Interop
         public static partial long Syscall(long nr, long a, long b, long c, long d, long e, long f);
 
         [LibraryImport(Lib, EntryPoint = "signalfd", SetLastError = true)]
-        public static unsafe partial int Signalfd(int fd, ulong* mask, nint sizemask, int flags);
+        public static unsafe partial int Signalfd(int fd, ulong* mask, int flags);
 
         [LibraryImport(Lib, EntryPoint = "sigprocmask", SetLastError = true)]
         public static unsafe partial int Sigprocmask(int how, ulong* set, ulong* oldset);

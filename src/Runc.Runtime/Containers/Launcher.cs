@@ -5,7 +5,6 @@ using Runc.Cgroups.Layout;
 using Runc.Linux;
 using Runc.Oci;
 using Runc.Oci.Kernel;
-using Runc.Oci.Output;
 using Runc.Runtime.Hooks;
 using Runc.Runtime.Launch;
 using Runc.Runtime.Logging;
@@ -51,9 +50,7 @@ public static class Launcher
         if (!process.Terminal && opt.ConsoleSocket is not null)
             throw new RuncException("cannot use console socket if runc will not detach or allocate tty");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
-        string? seccompError = null;
-        var seccomp = SeccompSupport.Compile(spec, ref seccompError);
-        if (seccompError != null) throw new SpecException(seccompError);
+        var seccomp = spec.Linux?.Seccomp is { } profile ? Runc.Seccomp.SeccompCompiler.Compile(profile) : null;
 
         using var lk = store.CreateExclusive(id);
         var cleanup = new Cleanup(store, id);
@@ -72,7 +69,7 @@ public static class Launcher
     }
 
     private static Launched CreateLocked(ContainerStore store, string id, string bundle, string rootfs, Spec spec,
-        CreateOptions opt, SeccompSupport.Program? seccomp, Cleanup cleanup)
+        CreateOptions opt, Runc.Seccomp.SeccompProgram? seccomp, Cleanup cleanup)
     {
         string dir = store.DirOf(id);
         var process = spec.Process!;
@@ -135,7 +132,7 @@ public static class Launcher
                 PreserveFds = opt.PreserveFds,
                 ConsoleSocketFd = console?.Fd ?? -1,
                 FifoFd = fifo?.Fd ?? -1,
-                LastCap = Capabilities.LastOfKernel(),
+                LastCap = KernelInfo.LastCap(),
                 CgroupBinds = CgroupBinds(layout, cgroup),
                 CgroupV2 = layout.Mode == CgroupMode.Unified,
                 JoinFds = joins,

@@ -783,8 +783,9 @@ internal static unsafe class ChildInit
         if (pid == 0)
         {
             Raw.Dup3(pipe[0], 0, 0);
-            ulong empty = 0;
-            Raw.Sigprocmask(K.SIG_SETMASK, &empty, null);
+            ulong* empty = stackalloc ulong[16];
+            for (int i = 0; i < 16; i++) empty[i] = 0;
+            Raw.Sigprocmask(K.SIG_SETMASK, empty, null);
             Raw.Execve(path, argv, envp);
             Raw.ExitGroup(127);
         }
@@ -890,8 +891,9 @@ internal static unsafe class ChildInit
         byte** argv = (byte**)ToPointerArray(ref ctx, op->A);
         byte** envp = (byte**)ToPointerArray(ref ctx, op->B);
         // execve keeps the signal mask: the parent blocked everything around clone, the workload starts clean.
-        ulong empty = 0;
-        Raw.Sigprocmask(K.SIG_SETMASK, &empty, null);
+        ulong* empty = stackalloc ulong[16];
+        for (int i = 0; i < 16; i++) empty[i] = 0;
+        Raw.Sigprocmask(K.SIG_SETMASK, empty, null);
         Raw.Execve(ctx.ExecPath, argv, envp);
         return Raw.Errno;
     }

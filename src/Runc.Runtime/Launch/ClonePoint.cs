@@ -27,8 +27,11 @@ public static unsafe class ClonePoint
         ThreadGuard.EnsureSafeToClone();
 
         // Signals stay blocked in the child until just before execve: no managed handler may run in it.
-        ulong all = ~0UL, old;
-        Raw.Sigprocmask(K.SIG_SETMASK, &all, &old);
+        // glibc's sigset_t is 128 bytes and glibc may copy all of it: give it whole ones.
+        ulong* all = stackalloc ulong[16];
+        ulong* old = stackalloc ulong[16];
+        new Span<ulong>(all, 16).Fill(~0UL);
+        Raw.Sigprocmask(K.SIG_SETMASK, all, old);
 
         CloneArgs args = default;
         args.Flags = namespaceFlags | (cgroupFd >= 0 ? K.CLONE_INTO_CGROUP : 0);
@@ -49,7 +52,7 @@ public static unsafe class ClonePoint
             if (pid == 0) ChildInit.Run(planBase);
             err = Raw.Errno;
         }
-        Raw.Sigprocmask(K.SIG_SETMASK, &old, null);
+        Raw.Sigprocmask(K.SIG_SETMASK, old, null);
         if (pid < 0) throw new SyscallException("clone", err);
         return (int)pid;
     }

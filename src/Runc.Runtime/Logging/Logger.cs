@@ -22,7 +22,7 @@ public static class Logger
     /// exactly like runc; an open failure throws and leaves the previous sink in place.
     /// </summary>
     public static void Configure(LogFormat format, bool debug, string? logFile) =>
-        Configure(format, debug, logFile, Console.OpenStandardError(), static () => DateTimeOffset.Now);
+        Configure(format, debug, logFile, Runc.Linux.FdStream.Stderr, static () => DateTimeOffset.Now);
 
     /// <summary>Same as the public overload with the stderr stream and clock replaceable (tests).</summary>
     public static void Configure(LogFormat format, bool debug, string? logFile, Stream stderr, Func<DateTimeOffset> clock)
@@ -44,7 +44,7 @@ public static class Logger
     /// <summary>Back to the start-up state (text, info, stderr). Closes a log file opened by Configure.</summary>
     public static void Reset(Stream? stderr = null, Func<DateTimeOffset>? clock = null)
     {
-        var err = stderr ?? Console.OpenStandardError();
+        var err = stderr ?? Runc.Linux.FdStream.Stderr;
         var old = _sink;
         _sink = new LogSink(LogFormat.Text, LogLevel.Info, err, false, err, clock ?? (static () => DateTimeOffset.Now));
         old.Dispose();
@@ -111,7 +111,7 @@ public static class Logger
 
         public static LogSink Default()
         {
-            var err = Console.OpenStandardError();
+            var err = Runc.Linux.FdStream.Stderr;
             return new(LogFormat.Text, LogLevel.Info, err, false, err, static () => DateTimeOffset.Now);
         }
 

@@ -13,7 +13,7 @@ public static class App
     internal sealed record Io(Stream Stdout, Stream Stderr, Func<DateTimeOffset> Clock)
     {
         public static Io Console() =>
-            new(System.Console.OpenStandardOutput(), System.Console.OpenStandardError(), static () => DateTimeOffset.Now);
+            new(Runc.Linux.FdStream.Stdout, Runc.Linux.FdStream.Stderr, static () => DateTimeOffset.Now);
     }
 
     /// <summary>

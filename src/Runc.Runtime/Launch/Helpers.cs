@@ -1,0 +1,121 @@
+using System.Globalization;
+using System.Text;
+using Runc.Linux;
+using Runc.Oci;
+
+namespace Runc.Runtime.Launch;
+
+/// <summary>A connected AF_UNIX stream socket (console socket, seccomp listener).</summary>
+public static unsafe class UnixSocket
+{
+    public static SafeFd Connect(string path)
+    {
+        int fd = Interop.Libc.Socket(K.AF_UNIX, K.SOCK_STREAM | K.SOCK_CLOEXEC, 0);
+        if (fd < 0) throw SyscallException.Last("socket");
+        var sock = new SafeFd(fd);
+        byte[] p = Encoding.UTF8.GetBytes(path);
+        if (p.Length >= 108) { sock.Dispose(); throw new RuncException($"connect \"{path}\": path too long"); }
+        byte* addr = stackalloc byte[110];
+        new Span<byte>(addr, 110).Clear();
+        *(ushort*)addr = (ushort)K.AF_UNIX;
+        p.CopyTo(new Span<byte>(addr + 2, p.Length));
+        if (Interop.Libc.Connect(fd, addr, (uint)(2 + p.Length + 1)) != 0)
+        {
+            int e = Errno.Last;
+            sock.Dispose();
+            throw new SyscallException($"dial unix {path}", e);
+        }
+        return sock;
+    }
+}
+
+/// <summary>The host's /proc, opened once and verified to be procfs: every procfs write goes through it (CVE-2025-52881).</summary>
+public static class ProcFs
+{
+    public static SafeFd OpenVerified()
+    {
+        var fd = SafeFd.Open("/proc", Interop.Libc.O_PATH | Interop.Libc.O_DIRECTORY);
+        if (Interop.Libc.Fstatfs(fd.Fd, out var st) != 0 || st.f_type != StatfsBuf.PROC_SUPER_MAGIC)
+        {
+            fd.Dispose();
+            throw new RuncException("/proc is not procfs");
+        }
+        return fd;
+    }
+}
+
+public static class KernelInfo
+{
+    public static int LastCap()
+    {
+        try { return int.Parse(File.ReadAllText("/proc/sys/kernel/cap_last_cap").Trim(), CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is IOException or FormatException) { return 40; }
+    }
+}
+
+/// <summary>uid_map / gid_map of a fresh user namespace, written by the parent (which has the rights on the host).</summary>
+public static class IdMaps
+{
+    public static void Write(int pid, IReadOnlyList<LinuxIdMapping>? uids, IReadOnlyList<LinuxIdMapping>? gids)
+    {
+        WriteOne(pid, "uid_map", uids);
+        WriteOne(pid, "gid_map", gids);
+    }
+
+    private static void WriteOne(int pid, string file, IReadOnlyList<LinuxIdMapping>? maps)
+    {
+        if (maps is null || maps.Count == 0) return;
+        var sb = new StringBuilder();
+        foreach (var m in maps) sb.Append(CultureInfo.InvariantCulture, $"{m.ContainerId} {m.HostId} {m.Size}\n");
+        string path = $"/proc/{pid}/{file}";
+        using var fd = SafeFd.Open(path, Interop.Libc.O_WRONLY);
+        FdIo.WriteAll(fd, Encoding.ASCII.GetBytes(sb.ToString()), path);
+    }
+}
+
+/// <summary>--pid-file: decimal pid, no newline, written via a temp file in the same directory and renamed.</summary>
+public static class PidFile
+{
+    public static void Write(string path, int pid)
+    {
+        path = Path.GetFullPath(path);
+        State.ContainerStore.WriteAtomically(path, Encoding.ASCII.GetBytes(pid.ToString(CultureInfo.InvariantCulture)), 0x1a4);
+    }
+}
+
+/// <summary>HOME for the container user from the rootfs's /etc/passwd, read without leaving the rootfs.</summary>
+public static class Passwd
+{
+    public static string? HomeOf(string rootfs, uint uid)
+    {
+        try
+        {
+            using var root = SafeFd.Open(rootfs, Interop.Libc.O_PATH | Interop.Libc.O_DIRECTORY);
+            using var fd = OpenInRoot(root, "etc/passwd");
+            if (fd is null) return null;
+            var text = Encoding.UTF8.GetString(FdIo.ReadToEnd(fd.Fd, "/etc/passwd"));
+            foreach (var line in text.Split('\n'))
+            {
+                var f = line.Split(':');
+                if (f.Length >= 6 && uint.TryParse(f[2], out var u) && u == uid) return f[5];
+            }
+        }
+        catch (RuncException) { }
+        return null;
+    }
+
+    private static unsafe SafeFd? OpenInRoot(SafeFd root, string rel)
+    {
+        // struct open_how { flags, mode, resolve }
+        ulong* how = stackalloc ulong[3];
+        how[0] = (ulong)(Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC);
+        how[1] = 0;
+        how[2] = K.RESOLVE_IN_ROOT | K.RESOLVE_NO_MAGICLINKS;
+        var p = Encoding.UTF8.GetBytes(rel + "\0");
+        fixed (byte* pp = p)
+        {
+            long fd = Interop.Libc.Syscall(SysNr.Openat2, root.Fd, (long)pp, (long)how, 24, 0, 0);
+            return fd < 0 ? null : new SafeFd((int)fd);
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using Runc.Cli;
+using Runc.Runtime.State;
+
+namespace Runc.Commands;
+
+/// <summary>Command name → handler. Handlers are thin: they read flags and call Runc.Runtime.</summary>
+internal static class Dispatcher
+{
+    public static int Dispatch(Invocation inv) => inv.Command.Name switch
+    {
+        "create" => CreateCommand.Run(inv),
+        "start" => StartCommand.Run(inv),
+        "run" => RunCommand.Run(inv),
+        "kill" => KillCommand.Run(inv),
+        "delete" => DeleteCommand.Run(inv),
+        "state" => StateCommand.Run(inv),
+        "list" => ListCommand.Run(inv),
+        "spec" => SpecCommand.Run(inv),
+        "features" => FeaturesCommand.Run(inv),
+        _ => throw new RuncException($"\"{inv.Command.Name}\" is not implemented yet"),
+    };
+
+    public static ContainerStore Store(Invocation inv) => new(inv.Globals.Root);
+
+    public static bool Rootless(Invocation inv) =>
+        inv.Globals.ParseRootless() ?? (Runc.Linux.Interop.Libc.Geteuid() != 0);
+
+    public static void Out(string text) => Runc.Linux.FdStream.Stdout.Write(System.Text.Encoding.UTF8.GetBytes(text));
+}

@@ -1,0 +1,46 @@
+using Runc.Cli;
+using Runc.Oci;
+using Runc.Oci.Kernel;
+
+namespace Runc.Commands;
+
+/// <summary>runtime-spec features.json: only what nrunc really does (CRI-O and containerd gate behaviour on it).</summary>
+internal static class FeaturesCommand
+{
+    public static int Run(Invocation inv)
+    {
+        var features = new Features
+        {
+            OciVersionMin = SpecVersion.Minimum,
+            OciVersionMax = "1.2.1",
+            Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
+            MountOptions = [.. MountOptions.KnownNames.Where(n => n is not "idmap" and not "ridmap" and not "tmpcopyup")],
+            Linux = new FeaturesLinux
+            {
+                Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
+                Capabilities = [.. Capabilities.All],
+                Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+                Seccomp = new FeaturesSeccomp
+                {
+                    Enabled = true,
+                    Actions = [.. Runc.Seccomp.SeccompFeatures.Actions],
+                    Operators = [.. Runc.Seccomp.SeccompFeatures.Operators],
+                    Archs = [.. Runc.Seccomp.SeccompFeatures.Archs],
+                    KnownFlags = [.. Runc.Seccomp.SeccompFeatures.KnownFlags],
+                    SupportedFlags = [.. Runc.Seccomp.SeccompFeatures.SupportedFlags],
+                },
+                Apparmor = new FeaturesEnabled { Enabled = false },
+                Selinux = new FeaturesEnabled { Enabled = false },
+                IntelRdt = new FeaturesIntelRdt { Enabled = false },
+                MountExtensions = new FeaturesMountExtensions { Idmap = new FeaturesEnabled { Enabled = false } },
+            },
+            Annotations = new Dictionary<string, string>
+            {
+                ["org.opencontainers.runc.version"] = VersionInfo.Version,
+                ["io.github.nrunc.version"] = VersionInfo.Version,
+            },
+        };
+        Dispatcher.Out(OciJson.SerializeFeatures(features));
+        return 0;
+    }
+}
