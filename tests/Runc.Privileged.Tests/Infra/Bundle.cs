@@ -4,7 +4,8 @@ using System.Text.Json.Nodes;
 namespace Runc.Privileged.Tests.Infra;
 
 /// <summary>
-/// An OCI bundle in a test's temp dir: a private copy of the cached busybox rootfs and a config.json from
+/// An OCI bundle in a test's temp dir: a private copy of the cached busybox rootfs (see
+/// <see cref="RootfsCache.CopyTo"/>) and a config.json from
 /// `NRUNC_BIN spec`, with terminal off and the given args. Tests edit the config as JSON through <see cref="Edit"/>
 /// (which saves).
 /// </summary>
@@ -13,8 +14,7 @@ public sealed class Bundle
     internal Bundle(string dir, IReadOnlyList<string> args)
     {
         Dir = dir;
-        var r = Subprocess.Run(dir, ["/bin/cp", "-a", RootfsCache.Rootfs, RootfsDir], timeout: TimeSpan.FromMinutes(1));
-        if (r.ExitCode != 0) throw new InvalidOperationException("copying the rootfs failed\n" + r.Describe());
+        RootfsCache.CopyTo(RootfsDir);
         Config = JsonNode.Parse(RootfsCache.Spec)!.AsObject();
         Edit(c =>
         {
