@@ -11,6 +11,7 @@ namespace Runc.Privileged.Tests;
 /// root is empty or absent, no process, no cgroup. Every case fails the same way under runc 1.1.5 (verified), except
 /// the ones in <see cref="StrongerCases"/>.
 /// </summary>
+[Collection(PrivilegedCollection.Name)]
 public sealed class BadConfigTests(ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);

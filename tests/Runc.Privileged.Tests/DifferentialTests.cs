@@ -12,6 +12,7 @@ namespace Runc.Privileged.Tests;
 /// must be the same. A probe script prints sections; each section is normalised (ids, devices, peer groups, the
 /// namespace identities reduced to "same as host"/"new"/"joined") and compared line for line.
 /// </summary>
+[Collection(PrivilegedCollection.Name)]
 public sealed partial class DifferentialTests(ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);

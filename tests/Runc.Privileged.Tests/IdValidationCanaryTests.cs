@@ -11,6 +11,7 @@ namespace Runc.Privileged.Tests;
 /// file system: a canary tree around the state root (its parent, siblings, and entries inside it named like what a
 /// sloppy join would reach) survives byte for byte. (crun 1.8.1 deleted the parent of its root on `delete -f ..`.)
 /// </summary>
+[Collection(PrivilegedCollection.Name)]
 public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);

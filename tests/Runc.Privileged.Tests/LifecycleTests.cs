@@ -8,6 +8,7 @@ namespace Runc.Privileged.Tests;
 
 /// <summary>Issue "Container lifecycle": create → running → stopped as seen through state/list/pid file, and the
 /// refusals clients rely on.</summary>
+[Collection(PrivilegedCollection.Name)]
 public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);

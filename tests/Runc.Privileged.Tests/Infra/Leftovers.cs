@@ -40,15 +40,29 @@ public static class Leftovers
 
     /// <summary>
     /// Processes running the runtime binary (argv[0] is its path, e.g. a stuck `nrunc init`/`runc init`) that started
-    /// at or after <paramref name="sinceTicks"/>. Processes of another user of the same binary that name a different
-    /// --root are ignored (other suites may run on this machine).
+    /// at or after <paramref name="sinceTicks"/> and belong to this test: their command line, environment, cwd or mount
+    /// table mentions one of <paramref name="markers"/> (the test's temp dir, its ids). Other suites on this machine
+    /// run the same binaries concurrently; their processes are not ours to report.
     /// </summary>
-    public static List<ProcInfo> RuntimeProcesses(string runtimePath, ulong sinceTicks, IReadOnlyCollection<string> ourRoots) =>
+    public static List<ProcInfo> RuntimeProcesses(string runtimePath, ulong sinceTicks, IReadOnlyCollection<string> markers) =>
         AllProcesses().Where(p =>
             p.StartTicks >= sinceTicks &&
             (p.Cmdline == runtimePath || p.Cmdline.StartsWith(runtimePath + " ", StringComparison.Ordinal)) &&
-            (!p.Cmdline.Contains("--root", StringComparison.Ordinal) || ourRoots.Any(r => p.Cmdline.Contains(r, StringComparison.Ordinal))))
+            Mentions(p, markers))
         .ToList();
+
+    static bool Mentions(ProcInfo p, IReadOnlyCollection<string> markers)
+    {
+        bool Has(string? text) => text is not null && markers.Any(m => text.Contains(m, StringComparison.Ordinal));
+        if (Has(p.Cmdline)) return true;
+        try { if (Has(new FileInfo($"/proc/{p.Pid}/cwd").LinkTarget)) return true; } catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        foreach (var f in new[] { "environ", "mountinfo" })
+        {
+            try { if (Has(File.ReadAllText($"/proc/{p.Pid}/{f}"))) return true; }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { }
+        }
+        return false;
+    }
 
     /// <summary>Now, in the unit of /proc/PID/stat's starttime (clock ticks since boot; USER_HZ is 100 on Linux).</summary>
     public static ulong NowTicks()
@@ -78,7 +92,7 @@ public static class Leftovers
     }
 
     /// <summary>Everything the host still holds for container <paramref name="id"/> made under <paramref name="root"/>.</summary>
-    public static List<string> For(string root, string id, string? runtimePath = null, ulong sinceTicks = 0, IReadOnlyCollection<string>? ourRoots = null)
+    public static List<string> For(string root, string id, string? runtimePath = null, ulong sinceTicks = 0, IReadOnlyCollection<string>? markers = null)
     {
         var problems = new List<string>();
         var stateDir = Path.Combine(root, id);
@@ -86,7 +100,7 @@ public static class Leftovers
             problems.Add($"state dir {stateDir} exists (contains: {string.Join(", ", Directory.EnumerateFileSystemEntries(stateDir).Select(Path.GetFileName))})");
         problems.AddRange(ProcessesMentioning(id).Select(p => $"process mentions the id: {p}"));
         if (runtimePath is not null)
-            problems.AddRange(RuntimeProcesses(runtimePath, sinceTicks, ourRoots ?? [root]).Select(p => $"runtime process still alive: {p}"));
+            problems.AddRange(RuntimeProcesses(runtimePath, sinceTicks, markers ?? [root, id]).Select(p => $"runtime process still alive: {p}"));
         problems.AddRange(Cgroups(id).Select(c => $"cgroup left: {c}"));
         return problems;
     }

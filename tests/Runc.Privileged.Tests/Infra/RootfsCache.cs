@@ -14,6 +14,12 @@ public static class RootfsCache
     /// <summary>config.json text written by `NRUNC_BIN spec`.</summary>
     public static string Spec => SpecText.Value;
 
+    /// <summary>Removes the cache (end of the test collection); a later use would build it again.</summary>
+    public static void Release()
+    {
+        if (Dir.IsValueCreated) TempDirs.Remove(Dir.Value);
+    }
+
     /// <summary>
     /// A private rootfs at <paramref name="dest"/>: own directories, symlinks and small files; only the 2 MB
     /// bin/busybox is a hard link to the cache (a real copy costs ~1 s of I/O on the test VMs, times hundreds of
@@ -38,7 +44,9 @@ public static class RootfsCache
 
     static string Build()
     {
+        TempDirs.RemoveStale("rootfs-cache");
         var dir = TempDirs.Create("rootfs-cache");
+        TempDirs.MarkOwner(dir);
         AppDomain.CurrentDomain.ProcessExit += (_, _) => TempDirs.Remove(dir);
         var script = Path.Combine(Env.RepoRoot, "tools", "mkrootfs.sh");
         var r = Subprocess.Run(dir, ["/bin/bash", script, Path.Combine(dir, "rootfs")], timeout: TimeSpan.FromMinutes(2));

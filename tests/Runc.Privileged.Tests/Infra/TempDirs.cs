@@ -51,6 +51,42 @@ public static class TempDirs
         }
     }
 
+    /// <summary>
+    /// Removes directories named <c>nrunc-priv-TAG-*</c> in the temp dir that a previous, now dead, test process
+    /// made (their <c>owner</c> file names a pid that no longer runs that start time). For caches whose process was
+    /// killed before it could clean up.
+    /// </summary>
+    public static void RemoveStale(string tag)
+    {
+        foreach (var d in Directory.EnumerateDirectories(Path.GetTempPath(), Prefix + tag + "-*"))
+        {
+            var owner = Path.Combine(d, "owner");
+            try
+            {
+                var parts = File.ReadAllText(owner).Split(' ');
+                if (parts.Length != 2 || OwnerAlive(parts[0], parts[1])) continue;
+            }
+            catch (IOException) { continue; }
+            lock (Gate) Made.Add(d);
+            Remove(d);
+        }
+    }
+
+    /// <summary>Writes the owner file used by <see cref="RemoveStale"/>.</summary>
+    public static void MarkOwner(string dir) => File.WriteAllText(Path.Combine(dir, "owner"), $"{Environment.ProcessId} {StartTime(Environment.ProcessId.ToString())}");
+
+    static bool OwnerAlive(string pid, string start) => StartTime(pid) is { } s && s == start;
+
+    static string? StartTime(string pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            return stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        }
+        catch (IOException) { return null; }
+    }
+
     static void Forget(string path) { lock (Gate) Made.Remove(path); }
 
     /// <summary>Mount points (host mount namespace) at or below <paramref name="dir"/>.</summary>

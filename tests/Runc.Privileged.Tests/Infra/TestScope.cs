@@ -93,7 +93,13 @@ public sealed class TestScope : IDisposable
 
     /// <summary>Host-side leftovers for <paramref name="id"/> created through <paramref name="rt"/>.</summary>
     public List<string> LeftoversFor(Runtime rt, string id) =>
-        Leftovers.Eventually(() => Leftovers.For(rt.Root, id, rt.Path, StartTicks, Roots));
+        Leftovers.Eventually(() => Leftovers.For(rt.Root, id, rt.Path, StartTicks, Markers));
+
+    /// <summary>Strings that only this test's processes can mention: its temp dir and its ids.</summary>
+    public IReadOnlyCollection<string> Markers
+    {
+        get { lock (_ids) return [Dir, .. _ids]; }
+    }
 
     public void Dispose()
     {
