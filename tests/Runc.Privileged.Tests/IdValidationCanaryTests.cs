@@ -77,16 +77,20 @@ public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposa
         File.WriteAllText(Path.Combine(parent, "parent-file"), "next to the root\n");
     }
 
-    /// <summary>Every entry below <paramref name="dir"/> (and dir itself): type, mode, content hash or link target.</summary>
+    /// <summary>Every entry below <paramref name="dir"/> (and dir itself): type, mode, content hash or link target.
+    /// Symlinks are recorded, never followed.</summary>
     internal static List<string> Snapshot(string dir)
     {
-        var res = new List<string> { "." + " " + Describe(new DirectoryInfo(dir)) };
-        var opts = new EnumerationOptions { RecurseSubdirectories = true, AttributesToSkip = 0, IgnoreInaccessible = false };
-        foreach (var path in Directory.EnumerateFileSystemEntries(dir, "*", opts))
+        var res = new List<string> { ". " + Describe(new DirectoryInfo(dir)) };
+        void Walk(DirectoryInfo d)
         {
-            var fi = new FileInfo(path);
-            res.Add(Path.GetRelativePath(dir, path) + " " + (fi.Attributes.HasFlag(FileAttributes.Directory) && fi.LinkTarget is null ? Describe(new DirectoryInfo(path)) : Describe(fi)));
+            foreach (var e in d.EnumerateFileSystemInfos())
+            {
+                res.Add(Path.GetRelativePath(dir, e.FullName) + " " + Describe(e));
+                if (e is DirectoryInfo sub && e.LinkTarget is null) Walk(sub);
+            }
         }
+        Walk(new DirectoryInfo(dir));
         res.Sort(StringComparer.Ordinal);
         return res;
     }
