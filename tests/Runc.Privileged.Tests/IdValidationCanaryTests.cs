@@ -18,7 +18,10 @@ public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposa
 
     public void Dispose() => _s.Dispose();
 
-    public static TheoryData<string> BadIds => new() { "..", ".", "a/../b", "/etc", "", "x/y", "../root", "../sibling", "a b", "x/" };
+    /// <summary>"{abs}" is an absolute path *inside the canary tree* (parent/abs-target). Never use a real host path
+    /// such as /etc here: a runtime that does not validate ids deletes it. (Running this test with id /etc against
+    /// crun 1.8.1 removed the host's /etc.)</summary>
+    public static TheoryData<string> BadIds => new() { "..", ".", "a/../b", "{abs}", "", "x/y", "../root", "../sibling", "a b", "x/" };
 
     static readonly string[][] Commands =
     [
@@ -38,6 +41,7 @@ public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposa
         BuildCanary(parent, root);
         var bundle = _s.Bundle("true");
         var rt = _s.Runtime(root);
+        if (badId == "{abs}") badId = Path.Combine(parent, "abs-target");
         var before = Snapshot(parent);
 
         var failures = new List<string>();
@@ -60,7 +64,7 @@ public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposa
         if (failures.Count > 0) throw new XunitException($"id \"{badId}\": {failures.Count} command(s) did not refuse it properly:\n" + string.Join("\n", failures));
     }
 
-    /// <summary>parent/{root/{.canary, b/, x/y/, etc/, link -> ../sibling}, sibling/{file, nested/deep}, parent-file}</summary>
+    /// <summary>parent/{root/{.canary, b/, x/y/, etc/, link -> ../sibling}, sibling/{file, nested/deep}, parent-file, abs-target/}</summary>
     static void BuildCanary(string parent, string root)
     {
         Directory.CreateDirectory(root);
@@ -75,6 +79,8 @@ public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposa
         File.WriteAllText(Path.Combine(parent, "sibling", "file"), "sibling file\n");
         File.WriteAllBytes(Path.Combine(parent, "sibling", "nested", "deep"), RandomNumberGenerator.GetBytes(512));
         File.WriteAllText(Path.Combine(parent, "parent-file"), "next to the root\n");
+        Directory.CreateDirectory(Path.Combine(parent, "abs-target"));
+        File.WriteAllText(Path.Combine(parent, "abs-target", "state.json"), "{\"absolute\":\"id target\"}");
     }
 
     /// <summary>Every entry below <paramref name="dir"/> (and dir itself): type, mode, content hash or link target.
