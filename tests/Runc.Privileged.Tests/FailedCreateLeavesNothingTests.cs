@@ -1,0 +1,71 @@
+using System.Text.Json.Nodes;
+using Runc.Privileged.Tests.Infra;
+using Xunit;
+using Xunit.Abstractions;
+using Xunit.Sdk;
+
+namespace Runc.Privileged.Tests;
+
+/// <summary>
+/// DESIGN §2.1: a failed create leaves nothing: no state dir, no process whose command line names the id or the
+/// runtime binary, no cgroup named after the id in any v1 hierarchy or in /sys/fs/cgroup/unified. The failures here
+/// happen late (after the container process exists), where cleanup is hardest.
+/// </summary>
+[Collection(PrivilegedCollection.Name)]
+public sealed class FailedCreateLeavesNothingTests(ITestOutputHelper output) : IDisposable
+{
+    readonly TestScope _s = new(output);
+
+    public void Dispose() => _s.Dispose();
+
+    public static TheoryData<string> Failures => new()
+    {
+        "missing binary /notfound",
+        "bad bind mount source",
+        "failing createRuntime hook",
+        "failing createContainer hook",
+        "failing prestart hook",
+        "missing pid file directory",
+        "stale temporary pid file",
+    };
+
+    [PrivilegedTheory]
+    [MemberData(nameof(Failures))]
+    public void FailedCreate_LeavesNoStateDirNoProcessNoCgroup(string failure) => Verify(failure, "create");
+
+    [PrivilegedTheory]
+    [MemberData(nameof(Failures))]
+    public void FailedRun_LeavesNoStateDirNoProcessNoCgroup(string failure) => Verify(failure, "run");
+
+    void Verify(string failure, string verb)
+    {
+        var rt = _s.Runtime();
+        var b = _s.Bundle("sleep", "1000");
+        var id = _s.NewId("fail");
+        var pidFile = Path.Combine(_s.Dir, "c.pid");
+        var expect = "";
+        switch (failure)
+        {
+            case "missing binary /notfound": b.Args("/notfound"); expect = "no such file or directory"; break;
+            case "bad bind mount source": b.AddMount("/mnt", "bind", "/nonexistent/source", "rbind"); expect = "/nonexistent/source"; break;
+            case "failing createRuntime hook": b.Edit(c => c["hooks"] = Hook("createRuntime")); break;
+            case "failing createContainer hook": b.Edit(c => c["hooks"] = Hook("createContainer")); break;
+            case "failing prestart hook": b.Edit(c => c["hooks"] = Hook("prestart")); break;
+            case "missing pid file directory": pidFile = Path.Combine(_s.Dir, "no-such-dir", "c.pid"); break;
+            case "stale temporary pid file": File.WriteAllText(Path.Combine(_s.Dir, ".c.pid"), "stale"); expect = "exists"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(failure));
+        }
+        var args = verb == "run" ? new[] { "run", "-d" } : ["create"];
+        var r = rt.Run([.. args, "--bundle", b.Dir, "--pid-file", pidFile, id]);
+        if (r.ExitCode != 1) throw new XunitException($"{failure}: expected {verb} to fail with rc 1\n{r.Describe()}");
+        Assert.Contains(expect, r.Stderr);
+        Assert.False(File.Exists(pidFile), "a failed create must not leave a pid file");
+        Check.NoLeftovers(_s.LeftoversFor(rt, id), $"failed {verb} ({failure})");
+        Assert.Empty(rt.DirsUnderRoot());
+        Check.Fails(rt.Run("state", id), Sentinels.DoesNotExist);
+    }
+
+    /// <summary>A hook on the host that exits 1. The container process already exists when it runs.</summary>
+    static JsonObject Hook(string kind) =>
+        new() { [kind] = new JsonArray(new JsonObject { ["path"] = "/bin/sh", ["args"] = new JsonArray((JsonNode)"sh", "-c", "exit 1") }) };
+}
