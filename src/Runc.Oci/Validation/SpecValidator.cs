@@ -14,6 +14,7 @@ public static partial class SpecValidator
         var findings = new Findings();
         var namespaces = NamespaceSet.From(spec.Linux?.Namespaces);
 
+        ValidateVersion(spec.OciVersion, findings);
         ValidateProcess(spec.Process, findings);
         ValidateRoot(spec.Root, bundleDir, findings);
         ValidateMounts(spec.Mounts, findings);
@@ -45,6 +46,17 @@ public static partial class SpecValidator
     }
 
     private static string Q(string s) => "\"" + s + "\"";
+
+    /// <summary>ociVersion is REQUIRED and SemVer; runc 1.1.5 accepts it missing or "banana", we do not.</summary>
+    private static void ValidateVersion(string? version, Findings f)
+    {
+        if (string.IsNullOrEmpty(version)) { f.Error("ociVersion", "required field is missing"); return; }
+        var core = version.Split('-', '+')[0].Split('.');
+        if (core.Length != 3 || core.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
+            f.Error("ociVersion", $"{Q(version)} is not a SemVer version");
+        else if (core[0] != "1")
+            f.Error("ociVersion", $"unsupported major version {Q(version)} (nrunc supports 1.x)");
+    }
 
     /// <summary>Which namespace types the config mentions (created or joined: both count as "private" for runc's rules).</summary>
     private sealed class NamespaceSet

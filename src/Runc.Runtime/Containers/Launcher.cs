@@ -56,7 +56,7 @@ public static class Launcher
         var cleanup = new Cleanup(store, id);
         try
         {
-            return CreateLocked(store, id, bundle, rootfs, spec, opt, seccomp, cleanup);
+            return CreateLocked(store, id, bundle, rootfs, spec, opt, seccomp, cleanup, lk.Fd);
         }
         catch (Exception e) when (e is RuncException or IOException or UnauthorizedAccessException)
         {
@@ -69,7 +69,7 @@ public static class Launcher
     }
 
     private static Launched CreateLocked(ContainerStore store, string id, string bundle, string rootfs, Spec spec,
-        CreateOptions opt, Runc.Seccomp.SeccompProgram? seccomp, Cleanup cleanup)
+        CreateOptions opt, Runc.Seccomp.SeccompProgram? seccomp, Cleanup cleanup, int lockFd)
     {
         string dir = store.DirOf(id);
         var process = spec.Process!;
@@ -140,6 +140,8 @@ public static class Launcher
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
+                CloseInChild = [lockFd],
+                HostHasKcore = File.Exists("/proc/kcore"),
             };
             string? home = Passwd.HomeOf(rootfs, process.User.Uid);
             var planned = InitPlanner.Plan(spec, o, home);

@@ -168,6 +168,7 @@ internal static unsafe class ChildInit
             case OpCode.SetDumpable: return Raw.Prctl(K.PR_SET_DUMPABLE, (ulong)op->A, 0, 0, 0) == 0 ? 0 : Raw.Errno;
             case OpCode.Execve: return Execve(ref ctx, op);
             case OpCode.Exit: Raw.ExitGroup((int)op->A); return 0;
+            case OpCode.CloseFd: Raw.Close((int)op->A); return 0;
             default: return Errno.EINVAL;
         }
     }

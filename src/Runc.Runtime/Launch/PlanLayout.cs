@@ -60,6 +60,7 @@ public enum OpCode : int
     Execve,              // A = argv offset, B = envp offset (path from ResolveExec)
     Exit,                // A = code
     VerifyCwd,           // after chdir: getcwd must not be "(unreachable)" (CVE-2024-21626)
+    CloseFd,             // A = fd: e.g. the container lock, whose flock the parked init must not keep
 }
 
 [Flags]

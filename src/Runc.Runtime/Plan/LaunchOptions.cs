@@ -29,6 +29,10 @@ public sealed class LaunchOptions
     public int SeccompListenerFd { get; init; } = -1;
     /// <summary>Host paths for binding default devices when mknod is impossible (inside a user namespace).</summary>
     public bool BindDevices { get; init; }
+    /// <summary>Parent fds the child must close at once (not only at execve): the flock'd container lock.</summary>
+    public IReadOnlyList<int> CloseInChild { get; init; } = Array.Empty<int>();
+    /// <summary>runc links /dev/core to /proc/kcore only when the host kernel has it.</summary>
+    public bool HostHasKcore { get; init; }
 }
 
 /// <summary>A cgroup v1 hierarchy to show inside the container: /sys/fs/cgroup/NAME ← host dir of the container's cgroup.</summary>

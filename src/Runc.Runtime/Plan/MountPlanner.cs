@@ -121,7 +121,7 @@ public static class MountPlanner
         foreach (var (link, target) in new[] { ("fd", "/proc/self/fd"), ("stdin", "/proc/self/fd/0"), ("stdout", "/proc/self/fd/1"),
             ("stderr", "/proc/self/fd/2") })
             plan.Add(OpCode.Symlink, $"symlink \"/dev/{link}\"", plan.Str("dev/" + link), plan.Str(target));
-        if (File.Exists("/proc/kcore"))
+        if (o.HostHasKcore)
             plan.Add(OpCode.Symlink, "symlink \"/dev/core\"", plan.Str("dev/core"), plan.Str("/proc/kcore"));
         // /dev/ptmx must be the container's devpts multiplexer, not the host's.
         bool hasDevpts = (spec.Mounts ?? []).Any(m => m.Type == "devpts");

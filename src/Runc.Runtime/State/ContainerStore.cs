@@ -141,6 +141,7 @@ public sealed class ContainerLock : IDisposable
 {
     private readonly SafeFd _fd;
     public string Dir { get; }
+    public int Fd => _fd.Fd;
 
     private ContainerLock(SafeFd fd, string dir) { _fd = fd; Dir = dir; }
 
