@@ -142,6 +142,7 @@ public static class Launcher
                 SeccompFlags = seccomp?.Flags ?? 0,
                 CloseInChild = [lockFd],
                 HostHasKcore = File.Exists("/proc/kcore"),
+                RootfsParentMount = MountTable.MountPointOf(ResolveLinks(rootfs)),
             };
             string? home = Passwd.HomeOf(rootfs, process.User.Uid);
             var planned = InitPlanner.Plan(spec, o, home);
@@ -224,6 +225,12 @@ public static class Launcher
                     throw new RuncException($"unexpected message {rec.Type} from container init");
             }
         }
+    }
+
+    private static string ResolveLinks(string path)
+    {
+        try { return new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; }
+        catch (IOException) { return path; }
     }
 
     private static string DescribeStatus(int status) =>

@@ -61,6 +61,8 @@ public static class InitPlanner
         {
             ulong prop = PropagationOf(linux.RootfsPropagation);
             plan.Add(OpCode.MountPropagation, "make \"/\" " + (linux.RootfsPropagation is { Length: > 0 } p ? p : "rslave"), plan.Str("/"), (long)prop);
+            if (o.RootfsParentMount is { } parentMount)
+                plan.Add(OpCode.MountPropagation, $"make \"{parentMount}\" private", plan.Str(parentMount), (long)K.MS_PRIVATE);
             plan.Add(OpCode.OpenRoot, $"bind rootfs \"{o.Rootfs}\" onto itself", plan.Str(o.Rootfs));
             MountPlanner.AddMounts(plan, spec, o);
             MountPlanner.AddDevices(plan, spec, o);

@@ -33,6 +33,9 @@ public sealed class LaunchOptions
     public IReadOnlyList<int> CloseInChild { get; init; } = Array.Empty<int>();
     /// <summary>runc links /dev/core to /proc/kcore only when the host kernel has it.</summary>
     public bool HostHasKcore { get; init; }
+    /// <summary>The mount that contains the rootfs: made private in the container's mount namespace so that
+    /// pivot_root works and nothing nrunc mounts propagates back to the host (runc's rootfsParentMountPrivate).</summary>
+    public string? RootfsParentMount { get; init; }
 }
 
 /// <summary>A cgroup v1 hierarchy to show inside the container: /sys/fs/cgroup/NAME ← host dir of the container's cgroup.</summary>
