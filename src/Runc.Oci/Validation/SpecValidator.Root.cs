@@ -21,6 +21,9 @@ public static partial class SpecValidator
             var attributes = File.GetAttributes(full); // follows symlinks, like Go's os.Stat
             if ((attributes & FileAttributes.Directory) == 0)
                 findings.Error("root.path", $"invalid rootfs: {Q(full)} is not a directory");
+            // runc: the rootfs is used by path later, so no component of it may be a symlink.
+            else if (HasSymlinkComponent(full))
+                findings.Error("root.path", "invalid rootfs: not an absolute path, or a symlink");
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -34,6 +37,17 @@ public static partial class SpecValidator
         {
             findings.Error("root.path", $"invalid rootfs: stat {full}: {e.Message}");
         }
+    }
+
+    private static bool HasSymlinkComponent(string path)
+    {
+        string current = "/";
+        foreach (var part in path.Split('/', StringSplitOptions.RemoveEmptyEntries))
+        {
+            current = Path.Combine(current, part);
+            if (new FileInfo(current).LinkTarget != null) return true;
+        }
+        return false;
     }
 
     private static void ValidateMounts(List<Mount>? mounts, Findings findings)

@@ -25,6 +25,16 @@ public sealed class CreateOptions
     public bool WaitForStart { get; init; } = true;
     public bool SystemdCgroup { get; init; }
     public bool Rootless { get; init; }
+    /// <summary>An already connected console socket (foreground `run` with a terminal hands in its own), or -1.</summary>
+    public int ConsoleSocketFd { get; init; } = -1;
+    public (ushort Rows, ushort Cols) ConsoleSize { get; init; }
+
+    public CreateOptions WithConsole(int fd, (ushort, ushort) size) => new()
+    {
+        Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, NoPivot = NoPivot, NoNewKeyring = NoNewKeyring,
+        PreserveFds = PreserveFds, WaitForStart = WaitForStart, SystemdCgroup = SystemdCgroup, Rootless = Rootless, ConsoleSocketFd = fd,
+        ConsoleSize = size,
+    };
 }
 
 /// <summary>A container that has been created: its state and what the CLI still needs (the init's pid, the spec).</summary>
@@ -37,6 +47,13 @@ public sealed record Launched(ContainerState State, Spec Spec, ICgroupManager? C
 /// </summary>
 public static class Launcher
 {
+    /// <summary>Whether the bundle's process asks for a terminal (a cheap look before the real create).</summary>
+    public static bool WantsTerminal(string? bundle)
+    {
+        try { return SpecLoader.LoadBundle(Path.GetFullPath(bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory())).Process?.Terminal == true; }
+        catch (RuncException) { return false; } // Create reports the real error
+    }
+
     public static Launched Create(ContainerStore store, string id, CreateOptions opt)
     {
         ContainerId.Validate(id);
@@ -45,7 +62,7 @@ public static class Launcher
         var spec = SpecLoader.LoadBundle(bundle);
         foreach (var w in SpecValidator.ThrowIfInvalid(spec, bundle)) Logger.Warn(w);
         var process = spec.Process!;
-        if (process.Terminal && opt.ConsoleSocket is null)
+        if (process.Terminal && opt.ConsoleSocket is null && opt.ConsoleSocketFd < 0)
             throw new RuncException("cannot allocate tty if runc will detach without setting console socket");
         if (!process.Terminal && opt.ConsoleSocket is not null)
             throw new RuncException("cannot use console socket if runc will not detach or allocate tty");
@@ -121,6 +138,7 @@ public static class Launcher
                 else joins[ns.Type] = fd.Fd;
             }
 
+            int listenFds = SocketActivation.InheritedFds();
             bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
             bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
             var o = new LaunchOptions
@@ -129,8 +147,10 @@ public static class Launcher
                 Rootfs = rootfs,
                 NoPivot = opt.NoPivot,
                 NoNewKeyring = opt.NoNewKeyring,
-                PreserveFds = opt.PreserveFds,
-                ConsoleSocketFd = console?.Fd ?? -1,
+                PreserveFds = opt.PreserveFds + listenFds,
+                ExtraEnv = listenFds > 0 ? [$"LISTEN_FDS={listenFds}", "LISTEN_PID=1"] : [],
+                ConsoleSocketFd = console?.Fd ?? opt.ConsoleSocketFd,
+                DefaultConsoleSize = opt.ConsoleSize,
                 FifoFd = fifo?.Fd ?? -1,
                 LastCap = KernelInfo.LastCap(),
                 CgroupBinds = CgroupBinds(layout, cgroup),
@@ -261,7 +281,11 @@ public static class Launcher
             // Co-mounted controllers (cpu,cpuacct) are reachable by each name through a link, as on the host.
             if (name.Contains(','))
                 foreach (var part in name.Split(',')) if (part != name) aliases.Add(part);
-            binds.Add(new CgroupBind(name, hostDir, aliases));
+            // Super options name the hierarchy: "memory", "cpu,cpuacct", "name=systemd".
+            var super = mount.Options.Where(o => o is not ("rw" or "ro") && (o.StartsWith("name=", StringComparison.Ordinal) ||
+                CgroupLayout.KnownV1Controllers.Contains(o) || o is "net_cls" or "net_prio" or "perf_event" or "hugetlb" or "rdma" or "misc")).ToList();
+            string? named = super.FirstOrDefault(o => o.StartsWith("name=", StringComparison.Ordinal));
+            binds.Add(new CgroupBind(name, hostDir, aliases) { FsData = string.Join(",", super), Source = named?[5..] ?? "cgroup" });
         }
         return binds;
     }

@@ -12,7 +12,7 @@ public static unsafe class Supervisor
 {
     private const int SFD_CLOEXEC = 0x80000;
 
-    public static int WaitForwarding(int pid)
+    public static int WaitForwarding(int pid, TerminalProxy? terminal = null)
     {
         // glibc's sigset_t is 128 bytes and glibc may copy all of it: give it a whole one.
         ulong* mask = stackalloc ulong[16];
@@ -23,9 +23,32 @@ public static unsafe class Supervisor
         if (sfd < 0) throw SyscallException.Last("signalfd");
         using var fd = new SafeFd(sfd);
         byte* info = stackalloc byte[128]; // struct signalfd_siginfo
+        PollFd* fds = stackalloc PollFd[3];
+        bool stdinOpen = true, masterOpen = true;
         while (true)
         {
-            if (Reap(pid) is int status) return status;
+            if (Reap(pid) is int status)
+            {
+                // Drain what the container wrote last.
+                if (terminal?.Master is { } m) while (masterOpen && Readable(m.Fd) && TerminalProxy.Pump(m.Fd, 1)) { }
+                return status;
+            }
+            if (terminal?.Master is { } master)
+            {
+                int count = 0;
+                fds[count++] = new PollFd { Fd = sfd, Events = K.POLLIN };
+                if (masterOpen) fds[count++] = new PollFd { Fd = master.Fd, Events = K.POLLIN };
+                if (stdinOpen) fds[count++] = new PollFd { Fd = 0, Events = K.POLLIN };
+                int r = Interop.Libc.Poll(fds, (ulong)count, -1);
+                if (r < 0 && Errno.Last == Errno.EINTR) continue;
+                for (int i = 1; i < count; i++)
+                {
+                    if ((fds[i].Revents & (K.POLLIN | K.POLLHUP)) == 0) continue;
+                    if (fds[i].Fd == master.Fd) masterOpen = TerminalProxy.Pump(master.Fd, 1);
+                    else stdinOpen = TerminalProxy.Pump(0, master.Fd);
+                }
+                if ((fds[0].Revents & K.POLLIN) == 0) continue;
+            }
             nint n = Interop.Libc.Read(sfd, info, 128);
             if (n < 0)
             {
@@ -33,9 +56,16 @@ public static unsafe class Supervisor
                 throw SyscallException.Last("read signalfd");
             }
             int signo = *(int*)info;
-            if (signo == K.SIGCHLD || signo == K.SIGWINCH) continue;
+            if (signo == K.SIGWINCH) { terminal?.Resize(); continue; }
+            if (signo == K.SIGCHLD) continue;
             Interop.Libc.Kill(pid, signo);
         }
+    }
+
+    private static bool Readable(int fd)
+    {
+        PollFd p = new() { Fd = fd, Events = K.POLLIN };
+        return Interop.Libc.Poll(&p, 1, 0) > 0 && (p.Revents & K.POLLIN) != 0;
     }
 
     /// <summary>Reap every exited child; the status of <paramref name="pid"/> if it was among them.</summary>

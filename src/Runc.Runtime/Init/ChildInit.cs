@@ -606,7 +606,8 @@ internal static unsafe class ChildInit
                 *step = FailStep.NotDevNull;
                 return Errno.EINVAL;
             }
-            err = BindFdOnFd(devnull, target, false, K.MOUNT_ATTR_RDONLY);
+            // runc leaves the /dev/null bind read-write; writes to it are discarded anyway.
+            err = BindFdOnFd(devnull, target, false, 0);
             Raw.Close(devnull);
         }
         Raw.Close(target);
@@ -617,7 +618,10 @@ internal static unsafe class ChildInit
     {
         long fs = Raw.Syscall(SysNr.Fsopen, (long)"tmpfs\0"u8.AsPointer(), K.FSOPEN_CLOEXEC, 0, 0, 0, 0);
         if (fs < 0) return Raw.Errno;
-        if (Raw.Syscall(SysNr.Fsconfig, fs, K.FSCONFIG_CMD_CREATE, 0, 0, 0, 0) != 0) { int e = Raw.Errno; Raw.Close((int)fs); return e; }
+        // Same look as runc's mount("tmpfs", path, "tmpfs", MS_RDONLY): source "tmpfs", read-only superblock.
+        if (Raw.Syscall(SysNr.Fsconfig, fs, K.FSCONFIG_SET_STRING, (long)"source"u8.AsPointer(), (long)"tmpfs"u8.AsPointer(), 0, 0) != 0 ||
+            Raw.Syscall(SysNr.Fsconfig, fs, K.FSCONFIG_SET_FLAG, (long)"ro"u8.AsPointer(), 0, 0, 0) != 0 ||
+            Raw.Syscall(SysNr.Fsconfig, fs, K.FSCONFIG_CMD_CREATE, 0, 0, 0, 0) != 0) { int e = Raw.Errno; Raw.Close((int)fs); return e; }
         long mnt = Raw.Syscall(SysNr.Fsmount, fs, K.FSMOUNT_CLOEXEC, (long)K.MOUNT_ATTR_RDONLY, 0, 0, 0);
         int err = mnt < 0 ? Raw.Errno : 0;
         Raw.Close((int)fs);

@@ -27,7 +27,8 @@ public static class InitPlanner
         {
             if (!string.IsNullOrEmpty(ns.Path)) continue;
             if (!NamespaceTypes.TryGet(ns.Type, out var t)) throw new SpecException($"unknown namespace type \"{ns.Type}\"");
-            cloneFlags |= t.CloneFlag;
+            // The cgroup namespace is made after the init sits in its cgroup (below): its root must be that cgroup.
+            if (ns.Type != "cgroup") cloneFlags |= t.CloneFlag;
         }
 
         // 1. Wait until the parent has placed us in the cgroup and written the id maps.
@@ -44,6 +45,7 @@ public static class InitPlanner
             plan.Add(OpCode.Setresgid, "setgid 0 in the new user namespace", 0);
             plan.Add(OpCode.Setresuid, "setuid 0 in the new user namespace", 0);
         }
+        if (New("cgroup")) plan.Add(OpCode.Unshare, "unshare the cgroup namespace", (long)K.CLONE_NEWCGROUP);
         plan.Add(OpCode.Setsid, "setsid");
         plan.Add(OpCode.SetDumpable, "prctl(PR_SET_DUMPABLE)", 0); // nothing in the container may ptrace us (CVE-2016-9962)
         if (!o.NoNewKeyring) plan.Add(OpCode.JoinKeyring, "join session keyring", plan.Str("_ses." + "container"));
@@ -79,8 +81,8 @@ public static class InitPlanner
         if (process.Terminal)
         {
             if (o.ConsoleSocketFd < 0) throw new RuncException("cannot allocate tty if runc will detach without setting console socket");
-            plan.Add(OpCode.Console, "set up the console", o.ConsoleSocketFd, process.ConsoleSize?.Height ?? 0,
-                process.ConsoleSize?.Width ?? 0, flags: Has("mount") ? 1 : 0);
+            plan.Add(OpCode.Console, "set up the console", o.ConsoleSocketFd, process.ConsoleSize?.Height ?? o.DefaultConsoleSize.Rows,
+                process.ConsoleSize?.Width ?? o.DefaultConsoleSize.Cols, flags: Has("mount") ? 1 : 0);
         }
         if (spec.Hostname is { Length: > 0 } hn) plan.Add(OpCode.Hostname, $"sethostname \"{hn}\"", plan.Str(hn));
         if (spec.Domainname is { Length: > 0 } dn) plan.Add(OpCode.Domainname, $"setdomainname \"{dn}\"", plan.Str(dn));
@@ -99,6 +101,7 @@ public static class InitPlanner
 
         // 6. The program and its working directory are checked now, so that a missing binary fails create.
         var env = ProcessPlanner.EnvWithHome(process.Env, home);
+        env.AddRange(o.ExtraEnv);
         ProcessPlanner.AddCwd(plan, process.Cwd is { Length: > 0 } c ? c : "/");
         ProcessPlanner.AddResolveExec(plan, process.Args![0], env);
         plan.Add(OpCode.CloseExecFrom, "close inherited file descriptors", 3 + o.PreserveFds);

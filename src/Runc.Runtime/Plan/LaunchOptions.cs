@@ -8,8 +8,12 @@ public sealed class LaunchOptions
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
     public int PreserveFds { get; init; }
+    /// <summary>Added to process.env (socket activation: LISTEN_FDS=n, LISTEN_PID=1).</summary>
+    public IReadOnlyList<string> ExtraEnv { get; init; } = Array.Empty<string>();
     /// <summary>Connected console socket, or -1.</summary>
     public int ConsoleSocketFd { get; init; } = -1;
+    /// <summary>Size for the pty when the config has no consoleSize (foreground run: the host terminal's).</summary>
+    public (ushort Rows, ushort Cols) DefaultConsoleSize { get; init; }
     /// <summary>exec.fifo opened O_RDWR (create), or -1 (run without the split, exec).</summary>
     public int FifoFd { get; init; } = -1;
     /// <summary>Last capability number of the running kernel (/proc/sys/kernel/cap_last_cap).</summary>
@@ -39,4 +43,9 @@ public sealed class LaunchOptions
 }
 
 /// <summary>A cgroup v1 hierarchy to show inside the container: /sys/fs/cgroup/NAME ← host dir of the container's cgroup.</summary>
-public sealed record CgroupBind(string Name, string HostDir, IReadOnlyList<string> Aliases);
+public sealed record CgroupBind(string Name, string HostDir, IReadOnlyList<string> Aliases)
+{
+    /// <summary>With a cgroup namespace the hierarchy is mounted, not bound: mount(Source, ..., "cgroup", FsData).</summary>
+    public string FsData { get; init; } = "";
+    public string Source { get; init; } = "cgroup";
+}

@@ -15,7 +15,7 @@ public static class MountPlanner
         foreach (var m in spec.Mounts ?? [])
         {
             string dest = Normalize(m.Destination);
-            if (m.Type == "cgroup" || m.Type == "cgroup2") { AddCgroupMount(plan, m, dest, o); continue; }
+            if (m.Type == "cgroup" || m.Type == "cgroup2") { AddCgroupMount(plan, spec, m, dest, o); continue; }
             AddOne(plan, m, dest, o.Bundle);
         }
     }
@@ -62,7 +62,7 @@ public static class MountPlanner
     /// On v1 without a cgroup namespace runc's layout is reproduced: a tmpfs, one bind per hierarchy of the
     /// container's own cgroup directory, and links for co-mounted controllers (cpu → cpu,cpuacct).
     /// </summary>
-    private static void AddCgroupMount(PlanBuilder plan, Mount m, string dest, LaunchOptions o)
+    private static void AddCgroupMount(PlanBuilder plan, Spec spec, Mount m, string dest, LaunchOptions o)
     {
         var opts = MountOptions.Parse(m.Options);
         ulong flags = (ulong)opts.Flags & ~PropagationMask;
@@ -76,17 +76,26 @@ public static class MountPlanner
         ulong tmpfsFlags = flags & ~K.MS_RDONLY;
         plan.Add(OpCode.Mount, $"mount \"tmpfs\" on \"{dest}\"", a: plan.Str("tmpfs"), b: plan.Str(rel), c: plan.Str("tmpfs"),
             d: (long)tmpfsFlags, e: plan.Str("mode=755"));
+        bool cgroupns = (spec.Linux?.Namespaces ?? []).Any(n => n.Type == "cgroup");
         foreach (var b in o.CgroupBinds)
         {
             string target = rel + "/" + b.Name;
+            if (cgroupns)
+            {
+                // Inside its own cgroup namespace the container mounts the hierarchy and sees its cgroup as "/".
+                plan.Add(OpCode.Mount, $"mount \"cgroup\" on \"/{target}\"", a: plan.Str(b.Source), b: plan.Str(target),
+                    c: plan.Str("cgroup"), d: (long)flags, e: plan.Str(b.FsData));
+                foreach (var alias in b.Aliases)
+                    plan.Add(OpCode.Symlink, $"symlink \"/{rel}/{alias}\"", plan.Str(rel + "/" + alias), plan.Str(b.Name));
+                continue;
+            }
             var mf = MountOpFlags.Bind | ((flags & ~(K.MS_BIND | K.MS_REC)) != 0 ? MountOpFlags.Remount : 0);
             plan.Add(OpCode.Mount, $"mount \"{b.HostDir}\" on \"/{target}\"", a: plan.Str(b.HostDir), b: plan.Str(target),
                 d: (long)(flags | K.MS_BIND | K.MS_REC), flags: (int)mf);
             foreach (var alias in b.Aliases)
                 plan.Add(OpCode.Symlink, $"symlink \"/{rel}/{alias}\"", plan.Str(rel + "/" + alias), plan.Str(b.Name));
         }
-        if ((flags & K.MS_RDONLY) != 0)
-            plan.Add(OpCode.Mount, $"remount \"{dest}\" read-only", b: plan.Str(rel), d: (long)(tmpfsFlags | K.MS_REMOUNT | K.MS_RDONLY));
+        // Like runc, the tmpfs itself stays writable; the hierarchies bound on it carry the config's flags.
     }
 
     private static readonly (string Name, uint Major, uint Minor)[] DefaultDevices =

@@ -60,7 +60,7 @@ public static class App
             // A bug or an unwrapped .NET error: still end with one clean error record (containerd rejects
             // anything else in log.json), keeping the details for --debug.
             Logger.Debug(e.ToString());
-            return Logger.Fatal(command.ErrorPrefix + e.Message, command.FailureExitCode ?? 1);
+            return Logger.Fatal(command.ErrorPrefix + Describe(e), command.FailureExitCode ?? 1);
         }
     }
 
@@ -68,6 +68,20 @@ public static class App
     /// When the root comes from $XDG_RUNTIME_DIR, runc makes it 0700 with the sticky bit before anything else,
     /// because tmpfiles cleaners prune XDG_RUNTIME_DIR entries that lack it.
     /// </summary>
+    /// <summary>
+    /// Framework exceptions carry resource keys instead of sentences in this trimmed build; say what they mean
+    /// in errno words, like every other nrunc error.
+    /// </summary>
+    internal static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException or DirectoryNotFoundException => "no such file or directory",
+        UnauthorizedAccessException => "permission denied",
+        PathTooLongException => "file name too long",
+        IOException io when io.HResult is > 0 and < 200 => Runc.Linux.Errno.Message(io.HResult),
+        OutOfMemoryException => "cannot allocate memory",
+        _ => e.GetType().Name + ": " + e.Message,
+    };
+
     private static void PrepareXdgRoot(GlobalOptions globals)
     {
         if (globals.RootIsSet || !globals.RootFromXdg || !OperatingSystem.IsLinux()) return;

@@ -16,7 +16,12 @@ internal static class RunCommand
         var store = Dispatcher.Store(inv);
         // Orphans of the container (no pid namespace) must come back to us to be reaped, as with runc.
         if (!detach) Interop.Libc.Prctl(K.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
-        var launched = Launcher.Create(store, inv.ContainerId, CreateCommand.Options(inv, waitForStart: false));
+        var options = CreateCommand.Options(inv, waitForStart: false);
+        // A terminal without a console socket in the foreground: nrunc receives the pty and proxies it (runc does the same).
+        using var terminal = !detach && options.ConsoleSocket is null && Launcher.WantsTerminal(options.Bundle) ? TerminalProxy.Open() : null;
+        if (terminal != null) options = options.WithConsole(terminal.SenderForChild.Fd, terminal.HostSize());
+        var launched = Launcher.Create(store, inv.ContainerId, options);
+        terminal?.Attach();
         var state = launched.State;
         if (launched.Spec.Hooks?.Poststart is { Count: > 0 } hooks)
             HookRunner.RunAllWarn(hooks, "poststart", Launcher.HookState(launched.Spec, state, "running", state.InitPid), m => Logger.Warn(m));
@@ -25,7 +30,7 @@ internal static class RunCommand
         int status;
         try
         {
-            status = Supervisor.WaitForwarding(state.InitPid);
+            status = Supervisor.WaitForwarding(state.InitPid, terminal);
         }
         catch (RuncException)
         {
