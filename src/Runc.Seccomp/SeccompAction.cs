@@ -9,7 +9,7 @@ internal static class SeccompAction
         "SCMP_ACT_KILL" or "SCMP_ACT_KILL_THREAD" => SeccompReturn.KillThread,
         "SCMP_ACT_KILL_PROCESS" => SeccompReturn.KillProcess,
         "SCMP_ACT_TRAP" => SeccompReturn.Trap,
-        "SCMP_ACT_ERRNO" => SeccompReturn.Errno | Data(errnoRet),
+        "SCMP_ACT_ERRNO" => SeccompReturn.Errno | Errno(errnoRet),
         // runc gives SCMP_ACT_TRACE the same EPERM default as SCMP_ACT_ERRNO (actTrace in seccomp_linux.go):
         // a syscall nobody traces then fails with EPERM.
         "SCMP_ACT_TRACE" => SeccompReturn.Trace | Data(errnoRet),
@@ -18,6 +18,16 @@ internal static class SeccompAction
         "SCMP_ACT_NOTIFY" => SeccompReturn.UserNotif,
         _ => throw new SpecException($"string {action} is not a valid action for seccomp"),
     };
+
+    // libseccomp refuses an errno of MAX_ERRNO (4095) or more (runc: "error adding seccomp filter rule ..."); the
+    // kernel would clamp it to 4095 anyway.
+    private static uint Errno(uint? errnoRet)
+    {
+        uint value = errnoRet ?? SeccompReturn.EPERM;
+        if (value >= SeccompReturn.MaxErrno)
+            throw new SpecException($"seccomp errnoRet {value} is out of range (at most {SeccompReturn.MaxErrno - 1})");
+        return value;
+    }
 
     private static uint Data(uint? errnoRet)
     {

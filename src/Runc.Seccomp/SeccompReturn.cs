@@ -18,6 +18,8 @@ public static class SeccompReturn
 
     public const uint EPERM = 1;
     public const uint ENOSYS = 38;
+    /// <summary>The kernel's MAX_ERRNO: an errno return must stay below it.</summary>
+    public const uint MaxErrno = 4095;
 
     public static uint ErrnoOf(uint errno) => Errno | (errno & DataMask);
 

@@ -66,16 +66,41 @@ public class ArgumentConditionTests
     }
 
     [Fact]
-    public void RulesForOneSyscallAreTriedInOrder()
+    public void RulesForOneSyscallFollowLibseccompPrecedence()
     {
         var program = SeccompCompiler.Compile(Profile("SCMP_ACT_ALLOW",
             Rule("SCMP_ACT_ERRNO", "lseek", Arg(0, "SCMP_CMP_EQ", 1)),
             new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 22, Args = [Arg(0, "SCMP_CMP_LE", 5)] },
             Rule("SCMP_ACT_KILL_PROCESS", "lseek", Arg(1, "SCMP_CMP_GT", 0x1_0000_0000))));
-        Assert.Equal(Eperm, Run(program, "lseek", 1));                       // first rule wins over the second
-        Assert.Equal(0x50016u, Run(program, "lseek", 5));                    // second rule
+        // libseccomp (runc 1.1.5): the arg-1 rule first, then on arg 0 LE before EQ, whatever the profile order.
+        Assert.Equal(0x50016u, Run(program, "lseek", 1));                    // LE 5 beats the earlier EQ 1
+        Assert.Equal(0x50016u, Run(program, "lseek", 5));
+        Assert.Equal(SeccompReturn.KillProcess, Run(program, "lseek", 1, 0x1_0000_0001)); // the arg-1 rule beats both
         Assert.Equal(SeccompReturn.KillProcess, Run(program, "lseek", 6, 0x1_0000_0001));
         Assert.Equal(Allow, Run(program, "lseek", 6, 0x1_0000_0000));       // none: the default
+    }
+
+    [Fact]
+    public void UnconditionalRuleBeatsConditionalOnesWhereverItStands()
+    {
+        var program = SeccompCompiler.Compile(Profile("SCMP_ACT_ALLOW",
+            new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 25, Args = [Arg(0, "SCMP_CMP_EQ", 1)] },
+            new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 26 },
+            new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 27 }));
+        Assert.Equal(0x5001Au, Run(program, "lseek", 1));
+        Assert.Equal(0x5001Au, Run(program, "lseek", 0));
+    }
+
+    [Fact]
+    public void ErrnoRetOfMaxErrnoOrMoreIsRefusedLikeLibseccomp()
+    {
+        Assert.Throws<SpecException>(() => SeccompCompiler.Compile(Profile("SCMP_ACT_ALLOW",
+            new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 4095 })));
+        Assert.Throws<SpecException>(() => SeccompCompiler.Compile(new Runc.Oci.LinuxSeccomp
+            { DefaultAction = "SCMP_ACT_ERRNO", DefaultErrnoRet = 40000, Syscalls = [] }));
+        var program = SeccompCompiler.Compile(Profile("SCMP_ACT_ALLOW",
+            new Runc.Oci.LinuxSyscall { Names = ["lseek"], Action = "SCMP_ACT_ERRNO", ErrnoRet = 4094 }));
+        Assert.Equal(0x50FFEu, Run(program, "lseek", 0));
     }
 
     [Fact]

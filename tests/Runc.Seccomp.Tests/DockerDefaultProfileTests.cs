@@ -4,7 +4,7 @@ using static Runc.Seccomp.Tests.ProfileBuilder;
 namespace Runc.Seccomp.Tests;
 
 /// <summary>Docker's default profile, as dockerd would pass it, compiled for each machine it names.</summary>
-public class DockerDefaultProfileTests
+public class DockerDefaultProfileTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     [Theory]
     [InlineData("amd64", "SCMP_ARCH_X86_64", "x86_64")]
@@ -49,6 +49,15 @@ public class DockerDefaultProfileTests
         Assert.Equal(SeccompReturn.KillProcess, RunNr(program, Nr("read", "x32") - 0x40000000 + 0x40000000, Aarch64));
         Assert.Equal(SeccompReturn.Allow, RunNr(program, Nr("read", "x32")));
         Assert.Equal(SeccompReturn.Allow, RunNr(program, Nr("read", "i386"), I386));
+    }
+
+    [Fact]
+    public void InstructionCountReport()
+    {
+        // The bench numbers (not asserted beyond the hot-path test): program length and per-syscall cost.
+        var report = SeccompInstructionCounts.Report(DockerProfile.Load());
+        output.WriteLine(report);
+        Assert.StartsWith("program length: ", report);
     }
 
     [Fact]

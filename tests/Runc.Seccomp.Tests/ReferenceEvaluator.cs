@@ -7,8 +7,10 @@ namespace Runc.Seccomp.Tests;
 /// <summary>
 /// What a profile means, computed straight from the OCI profile without any BPF: the oracle the
 /// compiled filter is checked against. Semantics are runc's (on libseccomp): native arch always in
-/// the filter, unknown names skipped, rules whose action equals the default dropped, rules in profile
-/// order with the first match deciding, conditions ANDed unless an argument index repeats (then ORed),
+/// the filter, unknown names skipped, rules whose action equals the default dropped, libseccomp's precedence
+/// among one syscall's rules (an unconditional rule wins; else by the rule's lowest argument test: higher index,
+/// then lower operator, then larger value, then fewer tests first — observed under runc 1.1.5), conditions ANDed
+/// unless an argument index repeats (then each is a rule of its own),
 /// unsigned 64-bit comparisons (32-bit ABIs: low words only), the ENOSYS stub for numbers past the
 /// highest named syscall when the default is not permissive.
 /// </summary>
@@ -42,18 +44,38 @@ internal static class ReferenceEvaluator
             }
         }
 
+        // Every (action, conditions) alternative for this number, in profile order.
+        var alternatives = new List<(uint Action, List<LinuxSeccompArg> Args)>();
         foreach (var rule in profile.Syscalls ?? [])
         {
             uint action = Action(rule.Action, rule.ErrnoRet);
             if (action == defaultAction) continue;
             foreach (var name in rule.Names ?? [])
             {
-                if (abi.Lookup(name) != (int)nr || abi.Lookup(name) < 0) continue;
-                if (Matches(rule.Args ?? [], abi, data)) return action;
+                if (abi.Lookup(name) < 0 || abi.Lookup(name) != (int)nr) continue;
+                var args = rule.Args ?? [];
+                if (args.GroupBy(a => a.Index).Any(g => g.Count() > 1))
+                    alternatives.AddRange(args.Select(a => (action, new List<LinuxSeccompArg> { a })));
+                else alternatives.Add((action, args));
             }
         }
+        foreach (var (action, args) in alternatives)
+            if (args.Count == 0) return action;
+        static LinuxSeccompArg Top(List<LinuxSeccompArg> args) =>
+            args.OrderBy(a => a.Index).ThenBy(a => OpRank(a.Op)).First();
+        var ordered = alternatives
+            .OrderByDescending(x => Top(x.Args).Index)
+            .ThenBy(x => OpRank(Top(x.Args).Op))
+            .ThenByDescending(x => Top(x.Args).Value)
+            .ThenBy(x => x.Args.Count);
+        foreach (var (action, args) in ordered)
+            if (args.All(a => Holds(a, abi, data))) return action;
         return defaultAction;
     }
+
+    // libseccomp's enum scmp_compare order.
+    private static int OpRank(string op) => Array.IndexOf(
+        ["SCMP_CMP_NE", "SCMP_CMP_LT", "SCMP_CMP_LE", "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_MASKED_EQ"], op);
 
     // Memoised: the differential tests ask this for the same profile many thousand times.
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LinuxSeccomp, Dictionary<string, uint>> HighestCache = new();
@@ -70,13 +92,6 @@ internal static class ReferenceEvaluator
                     if (abi.Lookup(name) is int n && n > 0) highest = Math.Max(highest, (uint)n);
             return perAbi[abi.OciName] = highest;
         }
-    }
-
-    private static bool Matches(List<LinuxSeccompArg> args, SyscallAbi abi, SeccompData data)
-    {
-        if (args.Count == 0) return true;
-        bool repeated = args.GroupBy(a => a.Index).Any(g => g.Count() > 1);
-        return repeated ? args.Any(a => Holds(a, abi, data)) : args.All(a => Holds(a, abi, data));
     }
 
     private static bool Holds(LinuxSeccompArg arg, SyscallAbi abi, SeccompData data)

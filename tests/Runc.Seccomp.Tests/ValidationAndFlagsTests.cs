@@ -8,13 +8,21 @@ public class ValidationAndFlagsTests
     [Theory]
     [InlineData("SECCOMP_FILTER_FLAG_LOG", SeccompFilterFlags.Log)]
     [InlineData("SECCOMP_FILTER_FLAG_SPEC_ALLOW", SeccompFilterFlags.SpecAllow)]
-    [InlineData("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SeccompFilterFlags.WaitKillableRecv)]
+    [InlineData("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", 0u)]  // only with a listener (the kernel says EINVAL otherwise)
     [InlineData("SECCOMP_FILTER_FLAG_TSYNC", 0u)]  // accepted, not passed: like runc
     public void FlagsBecomeBits(string flag, uint bit)
     {
         var profile = Profile("SCMP_ACT_ALLOW");
         profile.Flags = [flag];
         Assert.Equal(bit, SeccompCompiler.Compile(profile).Flags);
+    }
+
+    [Fact]
+    public void WaitKillableRecvGoesWithTheListener()
+    {
+        var profile = Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_NOTIFY", "mkdir"));
+        profile.Flags = ["SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"];
+        Assert.Equal(SeccompFilterFlags.NewListener | SeccompFilterFlags.WaitKillableRecv, SeccompCompiler.Compile(profile).Flags);
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace Runc.Seccomp.Compiler;
 /// The number space [0, 2^32) is cut into intervals that share an outcome (runs of allowed syscalls
 /// merge into one interval), and a balanced tree of <c>jge</c> tests finds the interval in
 /// log2(intervals) steps. An interval is either a plain return or, for a syscall with argument
-/// conditions, the chain of that syscall's rules in profile order.
+/// conditions, the chain of that syscall's rules in libseccomp's precedence (<see cref="RulePriority"/>).
 /// </summary>
 internal sealed class SyscallDispatchEmitter(BackwardBpfBuilder builder, SyscallAbi abi, uint defaultAction)
 {
@@ -35,13 +35,12 @@ internal sealed class SyscallDispatchEmitter(BackwardBpfBuilder builder, Syscall
         return EmitTree(intervals, 0, intervals.Count);
     }
 
-    private Leaf LeafFor(List<RuleAlternative> alternatives)
+    private static Leaf LeafFor(List<RuleAlternative> alternatives)
     {
-        // Rules after an unconditional one can never be reached.
-        int firstUnconditional = alternatives.FindIndex(a => a.IsUnconditional);
-        if (firstUnconditional == 0) return Leaf.Returning(alternatives[0].Action);
-        var chain = firstUnconditional < 0 ? alternatives : alternatives.GetRange(0, firstUnconditional + 1);
-        return new Leaf(null, chain);
+        // libseccomp's precedence, not profile order (see RulePriority): an unconditional rule decides alone.
+        var ordered = RulePriority.Order(alternatives);
+        if (ordered[0].IsUnconditional) return Leaf.Returning(ordered[0].Action);
+        return new Leaf(null, ordered);
     }
 
     private List<Interval> Intervals(SortedDictionary<uint, Leaf> points, uint? enosysAbove)

@@ -1,6 +1,6 @@
 namespace Runc.Seccomp.Model;
 
-/// <summary>The rules for one syscall name, in profile order (the first alternative that matches decides).</summary>
+/// <summary>The rules for one syscall name, in profile order (which one decides: <see cref="RulePriority"/>).</summary>
 internal sealed record NamedRule(string Name, RuleAlternative Alternative);
 
 /// <summary>

@@ -52,6 +52,8 @@ internal static class ProfileNormalizer
             }
         }
         if (needsListener) flags |= SeccompFilterFlags.NewListener;
+        // The kernel refuses WAIT_KILLABLE_RECV without NEW_LISTENER (EINVAL); without a notify rule it means nothing.
+        else flags &= ~SeccompFilterFlags.WaitKillableRecv;
         return new NormalizedProfile(defaultAction, profile.DefaultErrnoRet, rules, allNames, architectures, flags, needsListener);
     }
 
