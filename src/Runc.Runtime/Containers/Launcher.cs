@@ -118,6 +118,13 @@ public static class Launcher
                 cgroup.ApplyDevices(DefaultDevices.ForContainer(rules, nodes));
             }
             using var cgroupDir = cgroup.OpenV2DirFd();
+            string? rdtDir = null;
+            if (linux.IntelRdt is { } rdt)
+            {
+                var (d, created) = IntelRdt.Prepare(rdt, id);
+                rdtDir = d;
+                if (created) cleanup.RdtDir = d;
+            }
 
             SafeFd? console = null;
             if (opt.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
@@ -179,6 +186,8 @@ public static class Launcher
 
             if (newUserNs) IdMaps.Write(pid, linux.UidMappings, linux.GidMappings);
             if (cgroupDir is null) cgroup.AddProcess(pid);
+            if (rdtDir != null) IntelRdt.AddTask(rdtDir, pid);
+            if (linux.NetDevices is { Count: > 0 } netDevices) NetDevices.MoveIn(netDevices, pid);
             sync.Send(SyncMessage.Continue);
 
             var state = new ContainerState
@@ -194,6 +203,8 @@ public static class Launcher
                 Rootless = opt.Rootless,
                 SystemdCgroup = opt.SystemdCgroup,
                 OwnPidNamespace = namespaces.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)),
+                IntelRdtPath = cleanup.RdtDir,
+                NetDevices = linux.NetDevices is { Count: > 0 } nd ? nd.ToDictionary(kv => kv.Key, kv => kv.Value.Name is { Length: > 0 } n ? n : kv.Key) : null,
             };
             WaitReady(sync, native, planned.Plan, pid, spec, state);
 
@@ -233,6 +244,10 @@ public static class Launcher
                     sync.SendState(HookState(spec, state, "created", innerPid));
                     break;
                 }
+                case SyncMessage.WriteTimeOffsets:
+                    TimeOffsets.Write(pid, spec.Linux?.TimeOffsets);
+                    sync.Send(SyncMessage.Continue);
+                    break;
                 case SyncMessage.Ready:
                     return;
                 case SyncMessage.Error:
@@ -295,6 +310,7 @@ public static class Launcher
     {
         public ICgroupManager? Cgroup;
         public int InitPid;
+        public string? RdtDir;
 
         public string? Run()
         {
@@ -305,6 +321,7 @@ public static class Launcher
                 Interop.Libc.Waitpid(InitPid, out _, 0);
             }
             try { Cgroup?.Destroy(); } catch (Exception e) { errors.Add(e.Message); }
+            IntelRdt.Remove(RdtDir);
             try { store.Remove(id); } catch (Exception e) { errors.Add(e.Message); }
             return errors.Count == 0 ? null : string.Join("; ", errors);
         }

@@ -169,6 +169,15 @@ internal static unsafe class ChildInit
             case OpCode.Execve: return Execve(ref ctx, op);
             case OpCode.Exit: Raw.ExitGroup((int)op->A); return 0;
             case OpCode.CloseFd: Raw.Close((int)op->A); return 0;
+            case OpCode.SetnsPath:
+            {
+                int fd = Raw.OpenAt(Interop.Libc.AT_FDCWD, S(ref ctx, op->A), Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
+                if (fd < 0) return Raw.Errno;
+                int r = Raw.Setns(fd, (int)op->B);
+                int e = r == 0 ? 0 : Raw.Errno;
+                Raw.Close(fd);
+                return e;
+            }
             default: return Errno.EINVAL;
         }
     }

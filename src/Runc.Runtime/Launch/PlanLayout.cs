@@ -61,6 +61,7 @@ public enum OpCode : int
     Exit,                // A = code
     VerifyCwd,           // after chdir: getcwd must not be "(unreachable)" (CVE-2024-21626)
     CloseFd,             // A = fd: e.g. the container lock, whose flock the parked init must not keep
+    SetnsPath,           // A = path of a namespace file (e.g. /proc/self/ns/time_for_children), B = CLONE_NEW* type
 }
 
 [Flags]
@@ -76,7 +77,7 @@ public enum MountOpFlags : int
 
 public static class SyncMessage
 {
-    public const int Continue = 1, Ready = 2, Error = 3, RunCreateRuntimeHooks = 4, Pid = 5;
+    public const int Continue = 1, Ready = 2, Error = 3, RunCreateRuntimeHooks = 4, Pid = 5, WriteTimeOffsets = 6;
 }
 
 /// <summary>Child → parent report. Step narrows which part of an op failed (see <see cref="FailStep"/>).</summary>

@@ -28,7 +28,8 @@ public static class InitPlanner
             if (!string.IsNullOrEmpty(ns.Path)) continue;
             if (!NamespaceTypes.TryGet(ns.Type, out var t)) throw new SpecException($"unknown namespace type \"{ns.Type}\"");
             // The cgroup namespace is made after the init sits in its cgroup (below): its root must be that cgroup.
-            if (ns.Type != "cgroup") cloneFlags |= t.CloneFlag;
+            // The time namespace too: its offsets can only be written before anyone lives in it.
+            if (ns.Type is not ("cgroup" or "time")) cloneFlags |= t.CloneFlag;
         }
 
         // 1. Wait until the parent has placed us in the cgroup and written the id maps.
@@ -46,6 +47,18 @@ public static class InitPlanner
             plan.Add(OpCode.Setresuid, "setuid 0 in the new user namespace", 0);
         }
         if (New("cgroup")) plan.Add(OpCode.Unshare, "unshare the cgroup namespace", (long)K.CLONE_NEWCGROUP);
+        if (New("time"))
+        {
+            // unshare(CLONE_NEWTIME) only affects children: the parent writes the offsets of our "time for
+            // children" namespace, then we enter it ourselves (allowed: this process is single-threaded).
+            plan.Add(OpCode.Unshare, "unshare the time namespace", (long)K.CLONE_NEWTIME);
+            if (linux.TimeOffsets is { Count: > 0 })
+            {
+                plan.Add(OpCode.SyncSend, "ask the parent to write the time offsets", SyncMessage.WriteTimeOffsets);
+                plan.Add(OpCode.SyncWait, "wait for the time offsets");
+            }
+            plan.Add(OpCode.SetnsPath, "enter the new time namespace", plan.Str("/proc/self/ns/time_for_children"), (long)K.CLONE_NEWTIME);
+        }
         plan.Add(OpCode.Setsid, "setsid");
         plan.Add(OpCode.SetDumpable, "prctl(PR_SET_DUMPABLE)", 0); // nothing in the container may ptrace us (CVE-2016-9962)
         if (!o.NoNewKeyring) plan.Add(OpCode.JoinKeyring, "join session keyring", plan.Str("_ses." + "container"));
