@@ -43,15 +43,26 @@ public static class ContainerOps
         using var lk = store.Lock(id);
         var state = store.Load(id);
         var status = StatusProbe.Of(store, state);
-        if (all && state.CgroupPaths is { Count: > 0 } paths)
+        ICgroupManager? cg = state.CgroupPaths is { Count: > 0 } paths ? CgroupManager.Load(paths, state.Rootless) : null;
+        if (all)
         {
-            // runc 1.1: every process of the cgroup; on a stopped container that is not an error.
-            var cg = CgroupManager.Load(paths, state.Rootless);
-            if (cg.Exists()) cg.Signal(signal);
+            // runc 1.1: every process of the cgroup; a stopped container (cgroup there or not) is not an error.
+            if (cg != null && cg.Exists()) cg.Signal(signal);
+            else if (status != Status.Stopped) SignalInit(state, signal);
+            ThawAfterKill(cg, status, signal);
             return;
         }
         if (status == Status.Stopped) throw ContainerException.NotRunning();
         SignalInit(state, signal);
+        ThawAfterKill(cg, status, signal);
+    }
+
+    /// <summary>A frozen (v1) task does not die until thawed: runc thaws a paused container after SIGKILL
+    /// (signalAllProcesses thaws after any --all signal; cgroup.kill does not, so thaw here).</summary>
+    private static void ThawAfterKill(ICgroupManager? cg, Status status, int signal)
+    {
+        if (status != Status.Paused || signal != K.SIGKILL || cg == null) return;
+        try { cg.Thaw(); } catch (RuncException) { }
     }
 
     /// <summary>Signal through a pidfd opened after checking the start time, so a reused pid is never hit.</summary>

@@ -17,6 +17,10 @@ internal static class Dispatcher
         "list" => ListCommand.Run(inv),
         "spec" => SpecCommand.Run(inv),
         "features" => FeaturesCommand.Run(inv),
+        "pause" => PauseCommand.Run(inv),
+        "resume" => ResumeCommand.Run(inv),
+        "update" => UpdateCommand.Run(inv),
+        "events" => EventsCommand.Run(inv),
         _ => throw new RuncException($"\"{inv.Command.Name}\" is not implemented yet"),
     };
 
