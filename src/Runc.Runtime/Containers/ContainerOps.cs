@@ -118,7 +118,7 @@ public static class ContainerOps
         // A container without its own pid namespace may leave processes behind its init.
         if (cg != null && cg.Exists() && !state.OwnPidNamespace) cg.Signal(K.SIGKILL);
         cg?.Destroy();
-        IntelRdt.Remove(state.IntelRdtPath);
+        IntelRdt.Remove(state.IntelRdtPath, state.IntelRdtCreated);
         if (state.NetDevices is { Count: > 0 } devices) NetDevices.GiveBack(devices, m => Logger.Warn(m));
         Spec? spec = null;
         try { spec = LoadConfig(store, state.Id); } catch (Exception e) when (e is RuncException or IOException) { }

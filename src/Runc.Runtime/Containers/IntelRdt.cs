@@ -1,6 +1,7 @@
 using System.Text;
 using Runc.Linux;
 using Runc.Oci;
+using Runc.Runtime.State;
 
 namespace Runc.Runtime.Containers;
 
@@ -10,12 +11,10 @@ namespace Runc.Runtime.Containers;
 /// </summary>
 public static class IntelRdt
 {
-    public const string Root = "/sys/fs/resctrl";
-
     /// <summary>Prepare the group before the clone; returns its directory and whether nrunc created it.</summary>
-    public static (string Dir, bool Created) Prepare(LinuxIntelRdt rdt, string containerId, string resctrlRoot = Root)
+    public static (string Dir, bool Created) Prepare(LinuxIntelRdt rdt, string containerId)
     {
-        if (!IsMounted(resctrlRoot))
+        if (Root() is not { } resctrlRoot || !IsMounted(resctrlRoot))
             throw new RuncException("intelRdt is specified in config, but Intel RDT is not enabled (resctrl is not mounted)");
         string name = string.IsNullOrEmpty(rdt.ClosId) ? containerId : rdt.ClosId;
         if (name.Contains('/') || name is "." or "..") throw new SpecException($"config.json: linux.intelRdt.closID: invalid \"{name}\"");
@@ -40,9 +39,10 @@ public static class IntelRdt
 
     public static void AddTask(string dir, int pid) => Write(Path.Combine(dir, "tasks"), pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
 
-    public static void Remove(string? dir)
+    /// <summary>Removes the group on delete, only when nrunc made it (a given closID may be shared).</summary>
+    public static void Remove(string? dir, bool created = true)
     {
-        if (dir != null && Directory.Exists(dir)) Interop.Libc.Rmdir(dir);
+        if (created && dir != null && Directory.Exists(dir)) Interop.Libc.Rmdir(dir);
     }
 
     public static string Schemata(LinuxIntelRdt rdt)
@@ -52,6 +52,55 @@ public static class IntelRdt
         if (!string.IsNullOrEmpty(rdt.MemBwSchema)) sb.Append(rdt.MemBwSchema).Append('\n');
         foreach (var s in rdt.Schemata ?? []) sb.Append(s).Append('\n');
         return sb.ToString();
+    }
+
+    /// <summary>The resctrl mount point, or null (runc: "the user guarantees to mount the filesystem").</summary>
+    public static string? Root()
+    {
+        try
+        {
+            foreach (string line in File.ReadLines("/proc/self/mountinfo"))
+            {
+                int sep = line.IndexOf(" - ", StringComparison.Ordinal);
+                if (sep < 0) continue;
+                string[] after = line[(sep + 3)..].Split(' ');
+                if (after.Length > 0 && after[0] == "resctrl")
+                {
+                    string[] fields = line[..sep].Split(' ');
+                    if (fields.Length > 4) return fields[4].Replace("\\040", " ");
+                }
+            }
+        }
+        catch (IOException) { }
+        return null;
+    }
+
+    public static bool IsCatEnabled() => Root() is { } r && Directory.Exists(System.IO.Path.Combine(r, "info", "L3"));
+    public static bool IsMbaEnabled() => Root() is { } r && Directory.Exists(System.IO.Path.Combine(r, "info", "MB"));
+
+    /// <summary>runc's refusals, checked before the container is touched.</summary>
+    public static void CheckEnabled(RdtUpdate rdt)
+    {
+        if (rdt.L3CacheSchema.Length > 0 && !IsCatEnabled()) throw new RuncException("Intel RDT/CAT: l3 cache schema is not enabled");
+        if (rdt.MemBwSchema.Length > 0 && !IsMbaEnabled()) throw new RuncException("Intel RDT/MBA: memory bandwidth schema is not enabled");
+    }
+
+    /// <summary>Writes the new schemata into the container's resctrl group (one line each, as runc) and records them.</summary>
+    public static void Update(ContainerState state, Spec spec, RdtUpdate rdt)
+    {
+        CheckEnabled(rdt);
+        if (string.IsNullOrEmpty(state.IntelRdtPath))
+            throw new RuncException("Intel RDT: the container was created without a resctrl group; nrunc cannot add one on update");
+        var cfg = spec.Linux!.IntelRdt ??= new LinuxIntelRdt();
+        if (rdt.L3CacheSchema.Length > 0) cfg.L3CacheSchema = rdt.L3CacheSchema;
+        if (rdt.MemBwSchema.Length > 0) cfg.MemBwSchema = rdt.MemBwSchema;
+        foreach (string line in (string[])[rdt.L3CacheSchema, rdt.MemBwSchema])
+        {
+            if (line.Length == 0) continue;
+            string file = System.IO.Path.Combine(state.IntelRdtPath, "schemata");
+            using var fd = SafeFd.Open(file, Interop.Libc.O_WRONLY);
+            FdIo.WriteAll(fd, System.Text.Encoding.UTF8.GetBytes(line + "\n"), file);
+        }
     }
 
     private static bool IsMounted(string root) =>

@@ -203,7 +203,8 @@ public static class Launcher
                 Rootless = opt.Rootless,
                 SystemdCgroup = opt.SystemdCgroup,
                 OwnPidNamespace = namespaces.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)),
-                IntelRdtPath = cleanup.RdtDir,
+                IntelRdtPath = rdtDir,
+                IntelRdtCreated = cleanup.RdtDir != null,
                 NetDevices = linux.NetDevices is { Count: > 0 } nd ? nd.ToDictionary(kv => kv.Key, kv => kv.Value.Name is { Length: > 0 } n ? n : kv.Key) : null,
             };
             WaitReady(sync, native, planned.Plan, pid, spec, state);

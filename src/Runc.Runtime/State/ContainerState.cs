@@ -23,8 +23,10 @@ public sealed class ContainerState
     [JsonPropertyName("systemdCgroup")] public bool SystemdCgroup { get; set; }
     /// <summary>Namespaces the container made itself (joined ones are someone else's and are not waited for).</summary>
     [JsonPropertyName("ownPidNamespace")] public bool OwnPidNamespace { get; set; }
-    /// <summary>The resctrl group nrunc created (removed on delete); null when none or pre-existing.</summary>
+    /// <summary>The container's resctrl group, or null.</summary>
     [JsonPropertyName("intelRdtPath")] public string? IntelRdtPath { get; set; }
+    /// <summary>nrunc made the group (so delete removes it); false for a pre-existing closID.</summary>
+    [JsonPropertyName("intelRdtCreated")] public bool IntelRdtCreated { get; set; }
     /// <summary>linux.netDevices moved in: host name → name inside, to give them back on delete.</summary>
     [JsonPropertyName("netDevices")] public Dictionary<string, string>? NetDevices { get; set; }
 }
