@@ -17,6 +17,8 @@ internal static class Dispatcher
         "list" => ListCommand.Run(inv),
         "spec" => SpecCommand.Run(inv),
         "features" => FeaturesCommand.Run(inv),
+        "exec" => ExecCommand.Run(inv),
+        "ps" => PsCommand.Run(inv),
         _ => throw new RuncException($"\"{inv.Command.Name}\" is not implemented yet"),
     };
 
