@@ -34,6 +34,9 @@ public sealed class ExecRequest
     public int PreserveFds { get; init; }
     public IReadOnlyList<string> Cgroups { get; init; } = [];
     public bool IgnorePaused { get; init; }
+    /// <summary>Set by <see cref="Executor.CheckPreservedFds"/> at the very start of the command, before nrunc opens
+    /// any fd of its own that could fill a gap; thrown at runc's point in the order of checks.</summary>
+    public string? PreserveFdsError { get; init; }
 }
 
 /// <summary>An exec'd process that is running (execve succeeded).</summary>
@@ -51,7 +54,10 @@ public static class Executor
     public static ExecStarted Start(ContainerStore store, string id, ExecRequest req)
     {
         ContainerId.Validate(id);
-        using var lk = store.Lock(id);
+        // No container lock, like runc 1.1.5 (only an in-process mutex): 20 concurrent execs do not queue, a parked
+        // init (create) can never block an exec, and the spawn child can never hold a flock. state.json is replaced
+        // atomically; a reused init pid is caught by the start-time check after the namespaces are opened, and an
+        // init that dies meanwhile makes the clone into its pid namespace or the cgroup write fail.
         var state = store.Load(id);
         var status = StatusProbe.Of(store, state);
         if (status == Status.Stopped) throw ContainerException.WrongState("cannot exec in a stopped container");
@@ -71,15 +77,22 @@ public static class Executor
         if (!req.Detach && process.Terminal)
             throw new RuncException("a terminal for a foreground exec is not supported yet: use --detach with --console-socket");
 
-        for (int i = 0; i < req.PreserveFds; i++)
-        {
-            string p = "/proc/self/fd/" + (3 + i).ToString(CultureInfo.InvariantCulture);
-            if (Interop.Libc.FstatAt(Interop.Libc.AT_FDCWD, p, out _, 0) != 0)
-                throw new RuncException($"unable to stat preserved-fd {i} (of {req.PreserveFds}): stat {p}: {Errno.Message(Errno.Last)}");
-        }
+        if (req.PreserveFdsError is { } missing) throw new RuncException(missing);
 
         var seccomp = spec.Linux?.Seccomp is { } profile ? Runc.Seccomp.SeccompCompiler.Compile(profile) : null;
         return Spawn(state, spec, process, explicitAppArmor, subCgroups, req, seccomp);
+    }
+
+    /// <summary>runc: every fd 3..3+N-1 must exist. Call before opening anything.</summary>
+    public static string? CheckPreservedFds(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            string p = "/proc/self/fd/" + (3 + i).ToString(CultureInfo.InvariantCulture);
+            if (Interop.Libc.FstatAt(Interop.Libc.AT_FDCWD, p, out _, 0) != 0)
+                return $"unable to stat preserved-fd {i} (of {count}): stat {p}: {Errno.Message(Errno.Last)}";
+        }
+        return null;
     }
 
     private static ExecStarted Spawn(ContainerState state, Spec spec, Process process, string? appArmor,

@@ -13,7 +13,10 @@ internal static class ExecCommand
 {
     public static int Run(Invocation inv)
     {
-        var req = Request(inv);
+        // Before anything of ours can take a free fd number in 3..3+N-1 and hide a missing one.
+        int preserve = checked((int)inv.GetInt("preserve-fds"));
+        string? missing = Executor.CheckPreservedFds(preserve);
+        var req = Request(inv, missing);
         var started = Executor.Start(Dispatcher.Store(inv), inv.ContainerId, req);
         if (req.Detach) return 0;
         int status = Supervisor.WaitForwarding(started.Pid);
@@ -23,7 +26,7 @@ internal static class ExecCommand
     private static string? NonEmpty(Invocation inv, string name) =>
         inv.IsSet(name) && inv.GetString(name).Length > 0 ? inv.GetString(name) : null;
 
-    public static ExecRequest Request(Invocation inv) => new()
+    public static ExecRequest Request(Invocation inv, string? preserveFdsError) => new()
     {
         ProcessFile = NonEmpty(inv, "process"),
         Args = inv.Args.Skip(1).ToList(),
@@ -42,5 +45,6 @@ internal static class ExecCommand
         PreserveFds = checked((int)inv.GetInt("preserve-fds")),
         Cgroups = inv.GetStrings("cgroup"),
         IgnorePaused = inv.GetBool("ignore-paused"),
+        PreserveFdsError = preserveFdsError,
     };
 }
