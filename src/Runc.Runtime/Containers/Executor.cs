@@ -39,8 +39,9 @@ public sealed class ExecRequest
     public string? PreserveFdsError { get; init; }
 }
 
-/// <summary>An exec'd process that is running (execve succeeded).</summary>
-public sealed record ExecStarted(int Pid, string ContainerId);
+/// <summary>An exec'd process that is running (execve succeeded). Foreground -t: the pty master and the host
+/// terminal for <see cref="TtyProxy"/> (the caller owns and disposes them).</summary>
+public sealed record ExecStarted(int Pid, string ContainerId, SafeFd? PtyMaster = null, SafeFd? HostTerminal = null);
 
 /// <summary>
 /// The CLI side of `exec` (DESIGN §2), in runc's order of refusals: container lookup, stopped/paused, empty args,
@@ -74,13 +75,14 @@ public static class Executor
             throw new RuncException("cannot allocate tty if runc will detach without setting console socket");
         if ((!req.Detach || !process.Terminal) && req.ConsoleSocket is not null)
             throw new RuncException("cannot use console socket if runc will not detach or allocate tty");
-        if (!req.Detach && process.Terminal)
-            throw new RuncException("a terminal for a foreground exec is not supported yet: use --detach with --console-socket");
 
         if (req.PreserveFdsError is { } missing) throw new RuncException(missing);
 
         var seccomp = spec.Linux?.Seccomp is { } profile ? Runc.Seccomp.SeccompCompiler.Compile(profile) : null;
-        return Spawn(state, spec, process, explicitAppArmor, subCgroups, req, seccomp);
+        // Foreground terminal: nrunc is the console socket's receiver itself and needs a host terminal to proxy.
+        SafeFd? host = !req.Detach && process.Terminal ? TtyProxy.OpenHostTerminal() : null;
+        try { return Spawn(state, spec, process, explicitAppArmor, subCgroups, req, seccomp, host); }
+        catch { host?.Dispose(); throw; }
     }
 
     /// <summary>runc: every fd 3..3+N-1 must exist. Call before opening anything.</summary>
@@ -95,10 +97,11 @@ public static class Executor
         return null;
     }
 
-    private static ExecStarted Spawn(ContainerState state, Spec spec, Process process, string? appArmor,
-        Dictionary<string, string>? subCgroups, ExecRequest req, Runc.Seccomp.SeccompProgram? seccomp)
+    private static unsafe ExecStarted Spawn(ContainerState state, Spec spec, Process process, string? appArmor,
+        Dictionary<string, string>? subCgroups, ExecRequest req, Runc.Seccomp.SeccompProgram? seccomp, SafeFd? host)
     {
         var fds = new List<SafeFd>();
+        SafeFd? consoleReceiver = null;
         int pid = 0;
         try
         {
@@ -123,6 +126,14 @@ public static class Executor
 
             SafeFd? console = null;
             if (req.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
+            else if (host != null)
+            {
+                var pair = stackalloc int[2];
+                if (Interop.Libc.Socketpair(K.AF_UNIX, K.SOCK_STREAM | K.SOCK_CLOEXEC, 0, pair) != 0) throw SyscallException.Last("socketpair");
+                consoleReceiver = new SafeFd(pair[0]);
+                console = new SafeFd(pair[1]);
+                fds.Add(console);
+            }
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
 
@@ -167,8 +178,9 @@ public static class Executor
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
             sync.Send(SyncMessage.Continue);
             WaitExec(sync, native, plan, pid);
+            SafeFd? master = consoleReceiver is null ? null : TtyProxy.ReceiveFd(consoleReceiver.Fd);
             if (req.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
-            return new ExecStarted(pid, state.Id);
+            return new ExecStarted(pid, state.Id, master, host);
         }
         catch (Exception e) when (pid > 0 && e is RuncException or IOException or UnauthorizedAccessException)
         {
@@ -181,6 +193,7 @@ public static class Executor
         finally
         {
             foreach (var fd in fds) fd.Dispose();
+            consoleReceiver?.Dispose();
         }
     }
 

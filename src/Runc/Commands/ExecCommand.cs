@@ -19,7 +19,14 @@ internal static class ExecCommand
         var req = Request(inv, missing);
         var started = Executor.Start(Dispatcher.Store(inv), inv.ContainerId, req);
         if (req.Detach) return 0;
-        int status = Supervisor.WaitForwarding(started.Pid);
+        int status;
+        if (started.PtyMaster is { } master && started.HostTerminal is { } host)
+        {
+            using (master)
+            using (host)
+                status = TtyProxy.Run(started.Pid, master, host);
+        }
+        else status = Supervisor.WaitForwarding(started.Pid);
         return ChildWait.ExitCode(status);
     }
 
