@@ -105,6 +105,7 @@ public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
         "cap-added",
         "no-new-privs-off",
         "user-only-uid",
+        "in-a-user-namespace",
     };
 
     static string[] ExecFlags(string variant) => variant switch
@@ -114,6 +115,7 @@ public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
         "cap-added" => ["--cap", "CAP_SYS_ADMIN", "--cap", "CAP_NET_RAW"],
         "no-new-privs-off" => ["--no-new-privs=false"],
         "user-only-uid" => ["--user", "7"],
+        "in-a-user-namespace" => ["-u", "1000:1000", "-g", "5"],
         _ => throw new ArgumentException(variant),
     };
 
@@ -125,6 +127,12 @@ public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
         {
             var b = SleepBundle();
             if (variant == "no-new-privs-off") b.Edit(c => c["process"]!["noNewPrivileges"] = true);
+            if (variant == "in-a-user-namespace")
+                b.AddNamespace("user").Edit(c =>
+                {
+                    c["linux"]!["uidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+                    c["linux"]!["gidMappings"] = new JsonArray(new JsonObject { ["containerID"] = 0, ["hostID"] = 100000, ["size"] = 65536 });
+                });
             var id = Running(rt, b);
             var r = rt.Run(["exec", .. ExecFlags(variant), id, "sh", "-c", Probe]);
             Check.Ok(r, $"exec under {rt.Name}");
