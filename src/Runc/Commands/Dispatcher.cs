@@ -21,6 +21,8 @@ internal static class Dispatcher
         "resume" => ResumeCommand.Run(inv),
         "update" => UpdateCommand.Run(inv),
         "events" => EventsCommand.Run(inv),
+        "exec" => ExecCommand.Run(inv),
+        "ps" => PsCommand.Run(inv),
         _ => throw new RuncException($"\"{inv.Command.Name}\" is not implemented yet"),
     };
 
