@@ -404,52 +404,52 @@ class Bench:
         n = 100 if not self.quick else 20
         reps = 3 if not self.quick else 1
         for mode, par in (("seq100", 1), ("par100x10", 10)):
-          log("config %s: %d runs, %d at a time, %d interleaved repetitions" % (cfg, n, par, reps))
-          for rep in range(reps):
-            for rt in self.order(rep):
-                if not self.alive(cfg, "run", rt):
-                    self.rec(cfg, mode, rt, None)
-                    continue
-                ids = [self.new_id(rt, "t") for _ in range(n)]
-                bundles = [self.bundle(cfg, ["/bin/true"], cid) for cid in ids]
-                for cid in ids:
-                    self.live.add((rt, "misc", cid))
-                pending = list(zip(ids, bundles))
-                running = {}
-                cpu = 0.0
-                fails = 0
-                t0 = time.perf_counter()
-                signal.setitimer(signal.ITIMER_REAL, 240)
-                try:
-                    while pending or running:
-                        while pending and len(running) < par:
-                            cid, b = pending.pop(0)
-                            pid = self.sp.start(self.argv(rt, "misc", "run", cid, extra=["-b", b]))
-                            running[pid] = cid
-                        pid, status, ru = os.wait4(-1, 0)
-                        if pid in running:
-                            running.pop(pid)
-                            cpu += ru.ru_utime + ru.ru_stime
-                            if os.waitstatus_to_exitcode(status) != 0:
-                                fails += 1
-                except (Timeout, Stop) as e:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                    for pid in running:
-                        os.kill(pid, signal.SIGKILL)
-                        os.wait4(pid, 0)
-                    if isinstance(e, Stop):
-                        raise
-                    fails += len(running) + len(pending)
-                finally:
-                    signal.setitimer(signal.ITIMER_REAL, 0)
-                wall = time.perf_counter() - t0
-                for cid in ids:
-                    if fails:
-                        self.force_delete(rt, "misc", cid)
-                    self.live.discard((rt, "misc", cid))
-                    self.drop_bundle(cid)
-                res = Res(fails == 0, fails, wall, cpu, 0, err=b"%d of %d runs failed" % (fails, n))
-                self.rec(cfg, mode, rt, res)
+            log("config %s: %d runs, %d at a time, %d interleaved repetitions" % (cfg, n, par, reps))
+            for rep in range(reps):
+                for rt in self.order(rep):
+                    if not self.alive(cfg, "run", rt):
+                        self.rec(cfg, mode, rt, None)
+                        continue
+                    ids = [self.new_id(rt, "t") for _ in range(n)]
+                    bundles = [self.bundle(cfg, ["/bin/true"], cid) for cid in ids]
+                    for cid in ids:
+                        self.live.add((rt, "misc", cid))
+                    pending = list(zip(ids, bundles))
+                    running = {}
+                    cpu = 0.0
+                    fails = 0
+                    t0 = time.perf_counter()
+                    signal.setitimer(signal.ITIMER_REAL, 240)
+                    try:
+                        while pending or running:
+                            while pending and len(running) < par:
+                                cid, b = pending.pop(0)
+                                pid = self.sp.start(self.argv(rt, "misc", "run", cid, extra=["-b", b]))
+                                running[pid] = cid
+                            pid, status, ru = os.wait4(-1, 0)
+                            if pid in running:
+                                running.pop(pid)
+                                cpu += ru.ru_utime + ru.ru_stime
+                                if os.waitstatus_to_exitcode(status) != 0:
+                                    fails += 1
+                    except (Timeout, Stop) as e:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                        for pid in running:
+                            os.kill(pid, signal.SIGKILL)
+                            os.wait4(pid, 0)
+                        if isinstance(e, Stop):
+                            raise
+                        fails += len(running) + len(pending)
+                    finally:
+                        signal.setitimer(signal.ITIMER_REAL, 0)
+                    wall = time.perf_counter() - t0
+                    for cid in ids:
+                        if fails:
+                            self.force_delete(rt, "misc", cid)
+                        self.live.discard((rt, "misc", cid))
+                        self.drop_bundle(cid)
+                    res = Res(fails == 0, fails, wall, cpu, 0, err=b"%d of %d runs failed" % (fails, n))
+                    self.rec(cfg, mode, rt, res)
 
     def rss(self, cfg):
         rounds = 5 if not self.quick else 1
