@@ -209,7 +209,7 @@ class Bench:
             a.append(cid)
         return a + list(tail)
 
-    def call(self, rt, root, verb, cid=None, extra=(), tail=(), capture=False, sampler=None, timeout=15):
+    def call(self, rt, root, verb, cid=None, extra=(), tail=(), capture=False, sampler=None, timeout=10):
         return self.sp.run(self.argv(rt, root, verb, cid, extra, tail), capture=capture, sampler=sampler, timeout=timeout)
 
     def force_delete(self, rt, root, cid):
@@ -276,7 +276,7 @@ class Bench:
             # create, start, delete, each timed on its own
             made = {}
             for rt in order:
-                if not self.alive(cfg, "create", rt):
+                if not all(self.alive(cfg, o, rt) for o in ("create", "start", "delete")):
                     continue
                 cid = self.new_id(rt, "c")
                 b = self.bundle(cfg, ["/bin/true"], cid)
@@ -297,6 +297,7 @@ class Bench:
                 if not warm or not res.ok:
                     self.rec(cfg, "start", rt, res)
                 if not res.ok:
+                    kill_ours(pidf, self.tag)  # a parked init may hold the container's lock
                     self.force_delete(rt, "main", cid)
                     del made[rt]
             for rt in list(made):
@@ -514,11 +515,22 @@ class Bench:
     def cleanup(self):
         for (rt, root, cid) in list(self.live):
             self.force_delete(rt, root, cid)
-        cleanup_leftovers(self.work, self.tag, self.rts)
+        cleanup_leftovers(self.work, self.tag, {k: v.path for k, v in self.rts.items()})
 
 
 # --------------------------------------------------------------------------------------------------------------
 # helpers
+
+def kill_ours(pidfile, tag):
+    """SIGKILLs the pid in pidfile if that process carries this run's marker (so never a stranger after pid reuse)."""
+    try:
+        pid = int(open(pidfile).read().strip())
+        with open("/proc/%d/environ" % pid, "rb") as f:
+            if ("NRBENCH=" + tag).encode() in f.read().split(b"\0"):
+                os.kill(pid, signal.SIGKILL)
+    except (OSError, ValueError):
+        pass
+
 
 def wait_exit(pidfile, timeout=3.0):
     try:
@@ -878,7 +890,8 @@ def svg_chart(ratios, path):
 
 
 def machine():
-    m = {"kernel": platform.release(), "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M:%S %z")}
+    m = {"kernel": platform.release(), "cpus": os.cpu_count(), "date": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+         "loadavg_end": open("/proc/loadavg").read().split()[:3]}
     try:
         for line in open("/proc/cpuinfo"):
             if line.startswith("model name"):
@@ -930,6 +943,7 @@ def main():
     if args["quick"]:
         args["rounds"], args["warmup"] = min(args["rounds"], 5), 1
     b = Bench(args)
+    load0 = open("/proc/loadavg").read().split()[:3]
     rc = 0
     t0 = time.time()
     try:
@@ -946,7 +960,12 @@ def main():
     sizes["crun"]["note"] = " (dynamic: +libs)"
     text, ratios = report(b.results, strace, sizes, b.notes)
     print(text)
-    doc = {"machine": machine(), "duration_s": round(time.time() - t0, 1), "rounds": b.rounds, "warmup": b.warmup,
+    import hashlib
+    import subprocess
+    with open(b.rts["nrunc"].path, "rb") as f:
+        nrunc_sha = hashlib.sha256(f.read()).hexdigest()
+    head = subprocess.run(["git", "-C", REPO, "rev-parse", "HEAD"], capture_output=True, text=True).stdout.strip()
+    doc = {"machine": dict(machine(), loadavg_start=load0), "nrunc_binary": {"path": b.rts["nrunc"].path, "sha256": nrunc_sha, "repo_head": head}, "duration_s": round(time.time() - t0, 1), "rounds": b.rounds, "warmup": b.warmup,
            "versions": {rt: version(b.rts[rt].path) for rt in RUNTIME_ORDER}, "sizes": sizes, "results": b.results,
            "ratios": ratios, "strace_c_run": strace, "notes": b.notes, "complete": rc == 0}
     with open(os.path.join(b.out, "results.json"), "w") as f:
