@@ -159,11 +159,12 @@ EOF
 # before it execs, so this proves the call was made to the binary under test, not that it succeeded).
 calls_has() {
   local sub=$1
-  [ -z "${2:-}" ] || needs "runtime-called-$sub" "$2" || return 0
+  local name="${CALLS_PREFIX:-}runtime-called-$sub"
+  [ -z "${2:-}" ] || needs "$name" "$2" || return 0
   if grep -Eq "^[0-9.]+ [0-9]+ $sub:" "$CALLS" 2>/dev/null; then
-    pass "runtime-called-$sub"
+    pass "$name"
   else
-    fail "runtime-called-$sub" "no '$sub' call recorded in $CALLS (calls: $(grep -v "^!!" "$CALLS" 2>/dev/null | cut -d' ' -f3 | sort | uniq -c | tr '\n' ' '))"
+    fail "$name" "no '$sub' call recorded in $CALLS (calls: $(grep -v "^!!" "$CALLS" 2>/dev/null | cut -d' ' -f3 | sort | uniq -c | tr '\n' ' '))"
   fi
 }
 
@@ -196,14 +197,15 @@ stop_pid() {
 
 # Processes that belong to this engine run: in one of our cgroups, or with $T in their command line.
 our_pids() {
-  local f pid
+  local f pid c
   for f in /sys/fs/cgroup/*/"$CGPARENT"; do
     [ -d "$f" ] && find "$f" -name cgroup.procs -exec cat {} + 2>/dev/null
   done
   for pid in /proc/[0-9]*; do
     pid=${pid#/proc/}
     [ "$pid" != $$ ] || continue
-    tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qF -- "$T" && echo "$pid"
+    c=$(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")
+    [[ $c == *"$T"* ]] && echo "$pid"
   done
 }
 
