@@ -127,6 +127,7 @@ for a in "\$@"; do
     --root|-root|--log-format|-log-format|--criu|-criu|--rootless|-rootless) skipnext=1; prev=other ;;
     --log|-log) skipnext=1; prev=log ;;
     --log=*|-log=*) logf=\${a#*=} ;;
+    --version|-version|-v) sub=--version; break ;;
     -*) ;;
     *) sub=\$a; break ;;
   esac
