@@ -20,7 +20,7 @@ ENG_RUNTIME=${ENG_RUNTIME:?ENG_RUNTIME must be the runtime binary under test}
 ENG_OUT=${ENG_OUT:?}
 ENG_RESULTS=${ENG_RESULTS:?}
 ENG_IMAGE=${ENG_IMAGE:-localhost/nrunc-busybox:test}
-ENG_STEP_TIMEOUT=${ENG_STEP_TIMEOUT:-60}
+ENG_STEP_TIMEOUT=${ENG_STEP_TIMEOUT:-30}
 mkdir -p "$ENG_OUT"
 
 ENG_NAME=""
@@ -116,6 +116,7 @@ wait_until() {
 make_wrapper() {
   local path=$1 real=$2
   mkdir -p "$(dirname "$path")"
+  mkdir -p "$CALLS.runtime-logs"
   cat >"$path" <<EOF
 #!/bin/bash
 real=$(printf '%q' "$real")
@@ -150,6 +151,11 @@ if [ \$rc -ne 0 ]; then
   fi
 fi
 [ -s "\$err" ] && /bin/cat "\$err" >&2
+# keep the runtime's own --log file (containerd deletes it with the bundle): copied after every non-exec call
+if [ -n "\$logf" ] && [ -f "\$logf" ]; then
+  d=\${logf%/*}; d=\${d##*/}
+  /bin/cp "\$logf" "\$calls.runtime-logs/\$d.\${logf##*/}" 2>/dev/null
+fi
 /bin/rm -f "\$err"
 exit \$rc
 EOF

@@ -48,7 +48,7 @@ for e in "${engines[@]}"; do
   grep -q '^FAIL setup/' "$results" && { echo "SKIP $e/engine :: image setup failed" >>"$results"; continue; }
   t0=$SECONDS
   ENG_RUNTIME=$rt ENG_OUT=$out/$e ENG_RESULTS=$results ENG_IMAGE_TAR=$work/image.tar ENG_ROOTFS=$work/rootfs \
-    ENG_IMAGE=localhost/nrunc-busybox:test timeout -k 20 -s TERM "${ENG_TIMEOUT:-240}" bash "$here/$e.sh" 2>&1 | tee "$out/$e.log"
+    ENG_IMAGE=localhost/nrunc-busybox:test timeout -k 150 -s TERM "${ENG_TIMEOUT:-150}" bash "$here/$e.sh" 2>&1 | tee "$out/$e.log"
   rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || echo "FAIL $e/script-exit :: $e.sh exited $rc$([ "$rc" -eq 124 ] && echo ' (timed out)')" >>"$results"
   echo "== $e: $(grep -c "^PASS $e/" "$results") passed, $(grep -c "^FAIL $e/" "$results") failed, $(grep -c "^SKIP $e/" "$results") skipped ($((SECONDS - t0)) s)"
