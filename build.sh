@@ -62,12 +62,21 @@ run_tests() {
 }
 
 test_all() {
-  need_packages busybox-static runc crun jq strace iproute2
+  need_packages busybox-static runc crun jq strace iproute2 bats hyperfine
   build
   export NRUNC_BIN="$BIN"
   COUNTS=$(mktemp)
   local p
   for p in "$ROOT"/tests/*.Tests/*.csproj; do run_tests "$p"; done
+  if [ -x "$ROOT/tests/engines/run.sh" ]; then
+    need_packages containerd podman conmon uidmap docker.io
+    say "engines with runc (the oracle; reported, not counted)"
+    set +e; ENG_LABEL=runc-oracle "$ROOT/tests/engines/run.sh" /usr/sbin/runc >&2; set -e
+    say "engines with nrunc"
+    rm -f "$ART/engines.counts"
+    set +e; "$ROOT/tests/engines/run.sh" "$BIN" >&2; local erc=$?; set -e
+    if [ -f "$ART/engines.counts" ]; then cat "$ART/engines.counts" >>"$COUNTS"; elif [ $erc -ne 0 ]; then echo "0 1 0" >>"$COUNTS"; fi
+  fi
   if [ -x "$ROOT/tests/oci-conformance/run.sh" ]; then
     say "oci-conformance"
     set +e; "$ROOT/tests/oci-conformance/run.sh" "$BIN" >&2; local rc=$?; set -e

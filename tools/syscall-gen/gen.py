@@ -162,12 +162,14 @@ def emit(abi):
         "{",
         f"    public static readonly SyscallAbi Abi = new(",
         f"        \"{oci_names[0]}\", 0x{audit_arch(audit_macro):08X}u, ArgumentBits: {bits}, LittleEndian: {'true' if little else 'false'},",
-        f"        Entries:",
-        "        [",
+        f"        Entries: SyscallEntry.Parse(",
     ]
-    for name, nr in entries:
-        lines.append(f"            new(\"{name}\", {nr}),")
-    lines += ["        ]);", "}", ""]
+    # One UTF-8 literal ("name nr" lines): stored as bytes in the binary, parsed on first use. A collection expression
+    # of records compiled to ~10 KB of constructor code per table, 180 KB in all.
+    for i, (name, nr) in enumerate(entries):
+        end = "));" if i == len(entries) - 1 else " +"
+        lines.append(f"            \"{name} {nr}\\n\"u8{end}")
+    lines += ["}", ""]
     path = os.path.join(OUT_DIR, f"{cs_name}Syscalls.g.cs")
     with open(path, "w") as f:
         f.write("\n".join(lines))

@@ -10,333 +10,331 @@ internal static class Aarch64Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_AARCH64", 0xC00000B7u, ArgumentBits: 64, LittleEndian: true,
-        Entries:
-        [
-            new("accept", 202),
-            new("accept4", 242),
-            new("acct", 89),
-            new("add_key", 217),
-            new("adjtimex", 171),
-            new("bind", 200),
-            new("bpf", 280),
-            new("brk", 214),
-            new("cachestat", 451),
-            new("capget", 90),
-            new("capset", 91),
-            new("chdir", 49),
-            new("chroot", 51),
-            new("clock_adjtime", 266),
-            new("clock_getres", 114),
-            new("clock_gettime", 113),
-            new("clock_nanosleep", 115),
-            new("clock_settime", 112),
-            new("clone", 220),
-            new("clone3", 435),
-            new("close", 57),
-            new("close_range", 436),
-            new("connect", 203),
-            new("copy_file_range", 285),
-            new("delete_module", 106),
-            new("dup", 23),
-            new("dup3", 24),
-            new("epoll_create1", 20),
-            new("epoll_ctl", 21),
-            new("epoll_pwait", 22),
-            new("epoll_pwait2", 441),
-            new("eventfd2", 19),
-            new("execve", 221),
-            new("execveat", 281),
-            new("exit", 93),
-            new("exit_group", 94),
-            new("faccessat", 48),
-            new("faccessat2", 439),
-            new("fadvise64", 223),
-            new("fallocate", 47),
-            new("fanotify_init", 262),
-            new("fanotify_mark", 263),
-            new("fchdir", 50),
-            new("fchmod", 52),
-            new("fchmodat", 53),
-            new("fchmodat2", 452),
-            new("fchown", 55),
-            new("fchownat", 54),
-            new("fcntl", 25),
-            new("fdatasync", 83),
-            new("fgetxattr", 10),
-            new("file_getattr", 468),
-            new("file_setattr", 469),
-            new("finit_module", 273),
-            new("flistxattr", 13),
-            new("flock", 32),
-            new("fremovexattr", 16),
-            new("fsconfig", 431),
-            new("fsetxattr", 7),
-            new("fsmount", 432),
-            new("fsopen", 430),
-            new("fspick", 433),
-            new("fstat", 80),
-            new("fstatfs", 44),
-            new("fsync", 82),
-            new("ftruncate", 46),
-            new("futex", 98),
-            new("futex_requeue", 456),
-            new("futex_wait", 455),
-            new("futex_waitv", 449),
-            new("futex_wake", 454),
-            new("get_mempolicy", 236),
-            new("get_robust_list", 100),
-            new("getcpu", 168),
-            new("getcwd", 17),
-            new("getdents64", 61),
-            new("getegid", 177),
-            new("geteuid", 175),
-            new("getgid", 176),
-            new("getgroups", 158),
-            new("getitimer", 102),
-            new("getpeername", 205),
-            new("getpgid", 155),
-            new("getpid", 172),
-            new("getppid", 173),
-            new("getpriority", 141),
-            new("getrandom", 278),
-            new("getresgid", 150),
-            new("getresuid", 148),
-            new("getrlimit", 163),
-            new("getrusage", 165),
-            new("getsid", 156),
-            new("getsockname", 204),
-            new("getsockopt", 209),
-            new("gettid", 178),
-            new("gettimeofday", 169),
-            new("getuid", 174),
-            new("getxattr", 8),
-            new("getxattrat", 464),
-            new("init_module", 105),
-            new("inotify_add_watch", 27),
-            new("inotify_init1", 26),
-            new("inotify_rm_watch", 28),
-            new("io_cancel", 3),
-            new("io_destroy", 1),
-            new("io_getevents", 4),
-            new("io_pgetevents", 292),
-            new("io_setup", 0),
-            new("io_submit", 2),
-            new("io_uring_enter", 426),
-            new("io_uring_register", 427),
-            new("io_uring_setup", 425),
-            new("ioctl", 29),
-            new("ioprio_get", 31),
-            new("ioprio_set", 30),
-            new("kcmp", 272),
-            new("kexec_file_load", 294),
-            new("kexec_load", 104),
-            new("keyctl", 219),
-            new("kill", 129),
-            new("landlock_add_rule", 445),
-            new("landlock_create_ruleset", 444),
-            new("landlock_restrict_self", 446),
-            new("lgetxattr", 9),
-            new("linkat", 37),
-            new("listen", 201),
-            new("listmount", 458),
-            new("listns", 470),
-            new("listxattr", 11),
-            new("listxattrat", 465),
-            new("llistxattr", 12),
-            new("lookup_dcookie", 18),
-            new("lremovexattr", 15),
-            new("lseek", 62),
-            new("lsetxattr", 6),
-            new("lsm_get_self_attr", 459),
-            new("lsm_list_modules", 461),
-            new("lsm_set_self_attr", 460),
-            new("madvise", 233),
-            new("map_shadow_stack", 453),
-            new("mbind", 235),
-            new("membarrier", 283),
-            new("memfd_create", 279),
-            new("memfd_secret", 447),
-            new("migrate_pages", 238),
-            new("mincore", 232),
-            new("mkdirat", 34),
-            new("mknodat", 33),
-            new("mlock", 228),
-            new("mlock2", 284),
-            new("mlockall", 230),
-            new("mmap", 222),
-            new("mount", 40),
-            new("mount_setattr", 442),
-            new("move_mount", 429),
-            new("move_pages", 239),
-            new("mprotect", 226),
-            new("mq_getsetattr", 185),
-            new("mq_notify", 184),
-            new("mq_open", 180),
-            new("mq_timedreceive", 183),
-            new("mq_timedsend", 182),
-            new("mq_unlink", 181),
-            new("mremap", 216),
-            new("mseal", 462),
-            new("msgctl", 187),
-            new("msgget", 186),
-            new("msgrcv", 188),
-            new("msgsnd", 189),
-            new("msync", 227),
-            new("munlock", 229),
-            new("munlockall", 231),
-            new("munmap", 215),
-            new("name_to_handle_at", 264),
-            new("nanosleep", 101),
-            new("newfstatat", 79),
-            new("nfsservctl", 42),
-            new("open_by_handle_at", 265),
-            new("open_tree", 428),
-            new("open_tree_attr", 467),
-            new("openat", 56),
-            new("openat2", 437),
-            new("perf_event_open", 241),
-            new("personality", 92),
-            new("pidfd_getfd", 438),
-            new("pidfd_open", 434),
-            new("pidfd_send_signal", 424),
-            new("pipe2", 59),
-            new("pivot_root", 41),
-            new("pkey_alloc", 289),
-            new("pkey_free", 290),
-            new("pkey_mprotect", 288),
-            new("ppoll", 73),
-            new("prctl", 167),
-            new("pread64", 67),
-            new("preadv", 69),
-            new("preadv2", 286),
-            new("prlimit64", 261),
-            new("process_madvise", 440),
-            new("process_mrelease", 448),
-            new("process_vm_readv", 270),
-            new("process_vm_writev", 271),
-            new("pselect6", 72),
-            new("ptrace", 117),
-            new("pwrite64", 68),
-            new("pwritev", 70),
-            new("pwritev2", 287),
-            new("quotactl", 60),
-            new("quotactl_fd", 443),
-            new("read", 63),
-            new("readahead", 213),
-            new("readlinkat", 78),
-            new("readv", 65),
-            new("reboot", 142),
-            new("recvfrom", 207),
-            new("recvmmsg", 243),
-            new("recvmsg", 212),
-            new("remap_file_pages", 234),
-            new("removexattr", 14),
-            new("removexattrat", 466),
-            new("renameat", 38),
-            new("renameat2", 276),
-            new("request_key", 218),
-            new("restart_syscall", 128),
-            new("rseq", 293),
-            new("rt_sigaction", 134),
-            new("rt_sigpending", 136),
-            new("rt_sigprocmask", 135),
-            new("rt_sigqueueinfo", 138),
-            new("rt_sigreturn", 139),
-            new("rt_sigsuspend", 133),
-            new("rt_sigtimedwait", 137),
-            new("rt_tgsigqueueinfo", 240),
-            new("sched_get_priority_max", 125),
-            new("sched_get_priority_min", 126),
-            new("sched_getaffinity", 123),
-            new("sched_getattr", 275),
-            new("sched_getparam", 121),
-            new("sched_getscheduler", 120),
-            new("sched_rr_get_interval", 127),
-            new("sched_setaffinity", 122),
-            new("sched_setattr", 274),
-            new("sched_setparam", 118),
-            new("sched_setscheduler", 119),
-            new("sched_yield", 124),
-            new("seccomp", 277),
-            new("semctl", 191),
-            new("semget", 190),
-            new("semop", 193),
-            new("semtimedop", 192),
-            new("sendfile", 71),
-            new("sendmmsg", 269),
-            new("sendmsg", 211),
-            new("sendto", 206),
-            new("set_mempolicy", 237),
-            new("set_mempolicy_home_node", 450),
-            new("set_robust_list", 99),
-            new("set_tid_address", 96),
-            new("setdomainname", 162),
-            new("setfsgid", 152),
-            new("setfsuid", 151),
-            new("setgid", 144),
-            new("setgroups", 159),
-            new("sethostname", 161),
-            new("setitimer", 103),
-            new("setns", 268),
-            new("setpgid", 154),
-            new("setpriority", 140),
-            new("setregid", 143),
-            new("setresgid", 149),
-            new("setresuid", 147),
-            new("setreuid", 145),
-            new("setrlimit", 164),
-            new("setsid", 157),
-            new("setsockopt", 208),
-            new("settimeofday", 170),
-            new("setuid", 146),
-            new("setxattr", 5),
-            new("setxattrat", 463),
-            new("shmat", 196),
-            new("shmctl", 195),
-            new("shmdt", 197),
-            new("shmget", 194),
-            new("shutdown", 210),
-            new("sigaltstack", 132),
-            new("signalfd4", 74),
-            new("socket", 198),
-            new("socketpair", 199),
-            new("splice", 76),
-            new("statfs", 43),
-            new("statmount", 457),
-            new("statx", 291),
-            new("swapoff", 225),
-            new("swapon", 224),
-            new("symlinkat", 36),
-            new("sync", 81),
-            new("sync_file_range", 84),
-            new("syncfs", 267),
-            new("sysinfo", 179),
-            new("syslog", 116),
-            new("tee", 77),
-            new("tgkill", 131),
-            new("timer_create", 107),
-            new("timer_delete", 111),
-            new("timer_getoverrun", 109),
-            new("timer_gettime", 108),
-            new("timer_settime", 110),
-            new("timerfd_create", 85),
-            new("timerfd_gettime", 87),
-            new("timerfd_settime", 86),
-            new("times", 153),
-            new("tkill", 130),
-            new("truncate", 45),
-            new("umask", 166),
-            new("umount2", 39),
-            new("uname", 160),
-            new("unlinkat", 35),
-            new("unshare", 97),
-            new("userfaultfd", 282),
-            new("utimensat", 88),
-            new("vhangup", 58),
-            new("vmsplice", 75),
-            new("wait4", 260),
-            new("waitid", 95),
-            new("write", 64),
-            new("writev", 66),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "accept 202\n"u8 +
+            "accept4 242\n"u8 +
+            "acct 89\n"u8 +
+            "add_key 217\n"u8 +
+            "adjtimex 171\n"u8 +
+            "bind 200\n"u8 +
+            "bpf 280\n"u8 +
+            "brk 214\n"u8 +
+            "cachestat 451\n"u8 +
+            "capget 90\n"u8 +
+            "capset 91\n"u8 +
+            "chdir 49\n"u8 +
+            "chroot 51\n"u8 +
+            "clock_adjtime 266\n"u8 +
+            "clock_getres 114\n"u8 +
+            "clock_gettime 113\n"u8 +
+            "clock_nanosleep 115\n"u8 +
+            "clock_settime 112\n"u8 +
+            "clone 220\n"u8 +
+            "clone3 435\n"u8 +
+            "close 57\n"u8 +
+            "close_range 436\n"u8 +
+            "connect 203\n"u8 +
+            "copy_file_range 285\n"u8 +
+            "delete_module 106\n"u8 +
+            "dup 23\n"u8 +
+            "dup3 24\n"u8 +
+            "epoll_create1 20\n"u8 +
+            "epoll_ctl 21\n"u8 +
+            "epoll_pwait 22\n"u8 +
+            "epoll_pwait2 441\n"u8 +
+            "eventfd2 19\n"u8 +
+            "execve 221\n"u8 +
+            "execveat 281\n"u8 +
+            "exit 93\n"u8 +
+            "exit_group 94\n"u8 +
+            "faccessat 48\n"u8 +
+            "faccessat2 439\n"u8 +
+            "fadvise64 223\n"u8 +
+            "fallocate 47\n"u8 +
+            "fanotify_init 262\n"u8 +
+            "fanotify_mark 263\n"u8 +
+            "fchdir 50\n"u8 +
+            "fchmod 52\n"u8 +
+            "fchmodat 53\n"u8 +
+            "fchmodat2 452\n"u8 +
+            "fchown 55\n"u8 +
+            "fchownat 54\n"u8 +
+            "fcntl 25\n"u8 +
+            "fdatasync 83\n"u8 +
+            "fgetxattr 10\n"u8 +
+            "file_getattr 468\n"u8 +
+            "file_setattr 469\n"u8 +
+            "finit_module 273\n"u8 +
+            "flistxattr 13\n"u8 +
+            "flock 32\n"u8 +
+            "fremovexattr 16\n"u8 +
+            "fsconfig 431\n"u8 +
+            "fsetxattr 7\n"u8 +
+            "fsmount 432\n"u8 +
+            "fsopen 430\n"u8 +
+            "fspick 433\n"u8 +
+            "fstat 80\n"u8 +
+            "fstatfs 44\n"u8 +
+            "fsync 82\n"u8 +
+            "ftruncate 46\n"u8 +
+            "futex 98\n"u8 +
+            "futex_requeue 456\n"u8 +
+            "futex_wait 455\n"u8 +
+            "futex_waitv 449\n"u8 +
+            "futex_wake 454\n"u8 +
+            "get_mempolicy 236\n"u8 +
+            "get_robust_list 100\n"u8 +
+            "getcpu 168\n"u8 +
+            "getcwd 17\n"u8 +
+            "getdents64 61\n"u8 +
+            "getegid 177\n"u8 +
+            "geteuid 175\n"u8 +
+            "getgid 176\n"u8 +
+            "getgroups 158\n"u8 +
+            "getitimer 102\n"u8 +
+            "getpeername 205\n"u8 +
+            "getpgid 155\n"u8 +
+            "getpid 172\n"u8 +
+            "getppid 173\n"u8 +
+            "getpriority 141\n"u8 +
+            "getrandom 278\n"u8 +
+            "getresgid 150\n"u8 +
+            "getresuid 148\n"u8 +
+            "getrlimit 163\n"u8 +
+            "getrusage 165\n"u8 +
+            "getsid 156\n"u8 +
+            "getsockname 204\n"u8 +
+            "getsockopt 209\n"u8 +
+            "gettid 178\n"u8 +
+            "gettimeofday 169\n"u8 +
+            "getuid 174\n"u8 +
+            "getxattr 8\n"u8 +
+            "getxattrat 464\n"u8 +
+            "init_module 105\n"u8 +
+            "inotify_add_watch 27\n"u8 +
+            "inotify_init1 26\n"u8 +
+            "inotify_rm_watch 28\n"u8 +
+            "io_cancel 3\n"u8 +
+            "io_destroy 1\n"u8 +
+            "io_getevents 4\n"u8 +
+            "io_pgetevents 292\n"u8 +
+            "io_setup 0\n"u8 +
+            "io_submit 2\n"u8 +
+            "io_uring_enter 426\n"u8 +
+            "io_uring_register 427\n"u8 +
+            "io_uring_setup 425\n"u8 +
+            "ioctl 29\n"u8 +
+            "ioprio_get 31\n"u8 +
+            "ioprio_set 30\n"u8 +
+            "kcmp 272\n"u8 +
+            "kexec_file_load 294\n"u8 +
+            "kexec_load 104\n"u8 +
+            "keyctl 219\n"u8 +
+            "kill 129\n"u8 +
+            "landlock_add_rule 445\n"u8 +
+            "landlock_create_ruleset 444\n"u8 +
+            "landlock_restrict_self 446\n"u8 +
+            "lgetxattr 9\n"u8 +
+            "linkat 37\n"u8 +
+            "listen 201\n"u8 +
+            "listmount 458\n"u8 +
+            "listns 470\n"u8 +
+            "listxattr 11\n"u8 +
+            "listxattrat 465\n"u8 +
+            "llistxattr 12\n"u8 +
+            "lookup_dcookie 18\n"u8 +
+            "lremovexattr 15\n"u8 +
+            "lseek 62\n"u8 +
+            "lsetxattr 6\n"u8 +
+            "lsm_get_self_attr 459\n"u8 +
+            "lsm_list_modules 461\n"u8 +
+            "lsm_set_self_attr 460\n"u8 +
+            "madvise 233\n"u8 +
+            "map_shadow_stack 453\n"u8 +
+            "mbind 235\n"u8 +
+            "membarrier 283\n"u8 +
+            "memfd_create 279\n"u8 +
+            "memfd_secret 447\n"u8 +
+            "migrate_pages 238\n"u8 +
+            "mincore 232\n"u8 +
+            "mkdirat 34\n"u8 +
+            "mknodat 33\n"u8 +
+            "mlock 228\n"u8 +
+            "mlock2 284\n"u8 +
+            "mlockall 230\n"u8 +
+            "mmap 222\n"u8 +
+            "mount 40\n"u8 +
+            "mount_setattr 442\n"u8 +
+            "move_mount 429\n"u8 +
+            "move_pages 239\n"u8 +
+            "mprotect 226\n"u8 +
+            "mq_getsetattr 185\n"u8 +
+            "mq_notify 184\n"u8 +
+            "mq_open 180\n"u8 +
+            "mq_timedreceive 183\n"u8 +
+            "mq_timedsend 182\n"u8 +
+            "mq_unlink 181\n"u8 +
+            "mremap 216\n"u8 +
+            "mseal 462\n"u8 +
+            "msgctl 187\n"u8 +
+            "msgget 186\n"u8 +
+            "msgrcv 188\n"u8 +
+            "msgsnd 189\n"u8 +
+            "msync 227\n"u8 +
+            "munlock 229\n"u8 +
+            "munlockall 231\n"u8 +
+            "munmap 215\n"u8 +
+            "name_to_handle_at 264\n"u8 +
+            "nanosleep 101\n"u8 +
+            "newfstatat 79\n"u8 +
+            "nfsservctl 42\n"u8 +
+            "open_by_handle_at 265\n"u8 +
+            "open_tree 428\n"u8 +
+            "open_tree_attr 467\n"u8 +
+            "openat 56\n"u8 +
+            "openat2 437\n"u8 +
+            "perf_event_open 241\n"u8 +
+            "personality 92\n"u8 +
+            "pidfd_getfd 438\n"u8 +
+            "pidfd_open 434\n"u8 +
+            "pidfd_send_signal 424\n"u8 +
+            "pipe2 59\n"u8 +
+            "pivot_root 41\n"u8 +
+            "pkey_alloc 289\n"u8 +
+            "pkey_free 290\n"u8 +
+            "pkey_mprotect 288\n"u8 +
+            "ppoll 73\n"u8 +
+            "prctl 167\n"u8 +
+            "pread64 67\n"u8 +
+            "preadv 69\n"u8 +
+            "preadv2 286\n"u8 +
+            "prlimit64 261\n"u8 +
+            "process_madvise 440\n"u8 +
+            "process_mrelease 448\n"u8 +
+            "process_vm_readv 270\n"u8 +
+            "process_vm_writev 271\n"u8 +
+            "pselect6 72\n"u8 +
+            "ptrace 117\n"u8 +
+            "pwrite64 68\n"u8 +
+            "pwritev 70\n"u8 +
+            "pwritev2 287\n"u8 +
+            "quotactl 60\n"u8 +
+            "quotactl_fd 443\n"u8 +
+            "read 63\n"u8 +
+            "readahead 213\n"u8 +
+            "readlinkat 78\n"u8 +
+            "readv 65\n"u8 +
+            "reboot 142\n"u8 +
+            "recvfrom 207\n"u8 +
+            "recvmmsg 243\n"u8 +
+            "recvmsg 212\n"u8 +
+            "remap_file_pages 234\n"u8 +
+            "removexattr 14\n"u8 +
+            "removexattrat 466\n"u8 +
+            "renameat 38\n"u8 +
+            "renameat2 276\n"u8 +
+            "request_key 218\n"u8 +
+            "restart_syscall 128\n"u8 +
+            "rseq 293\n"u8 +
+            "rt_sigaction 134\n"u8 +
+            "rt_sigpending 136\n"u8 +
+            "rt_sigprocmask 135\n"u8 +
+            "rt_sigqueueinfo 138\n"u8 +
+            "rt_sigreturn 139\n"u8 +
+            "rt_sigsuspend 133\n"u8 +
+            "rt_sigtimedwait 137\n"u8 +
+            "rt_tgsigqueueinfo 240\n"u8 +
+            "sched_get_priority_max 125\n"u8 +
+            "sched_get_priority_min 126\n"u8 +
+            "sched_getaffinity 123\n"u8 +
+            "sched_getattr 275\n"u8 +
+            "sched_getparam 121\n"u8 +
+            "sched_getscheduler 120\n"u8 +
+            "sched_rr_get_interval 127\n"u8 +
+            "sched_setaffinity 122\n"u8 +
+            "sched_setattr 274\n"u8 +
+            "sched_setparam 118\n"u8 +
+            "sched_setscheduler 119\n"u8 +
+            "sched_yield 124\n"u8 +
+            "seccomp 277\n"u8 +
+            "semctl 191\n"u8 +
+            "semget 190\n"u8 +
+            "semop 193\n"u8 +
+            "semtimedop 192\n"u8 +
+            "sendfile 71\n"u8 +
+            "sendmmsg 269\n"u8 +
+            "sendmsg 211\n"u8 +
+            "sendto 206\n"u8 +
+            "set_mempolicy 237\n"u8 +
+            "set_mempolicy_home_node 450\n"u8 +
+            "set_robust_list 99\n"u8 +
+            "set_tid_address 96\n"u8 +
+            "setdomainname 162\n"u8 +
+            "setfsgid 152\n"u8 +
+            "setfsuid 151\n"u8 +
+            "setgid 144\n"u8 +
+            "setgroups 159\n"u8 +
+            "sethostname 161\n"u8 +
+            "setitimer 103\n"u8 +
+            "setns 268\n"u8 +
+            "setpgid 154\n"u8 +
+            "setpriority 140\n"u8 +
+            "setregid 143\n"u8 +
+            "setresgid 149\n"u8 +
+            "setresuid 147\n"u8 +
+            "setreuid 145\n"u8 +
+            "setrlimit 164\n"u8 +
+            "setsid 157\n"u8 +
+            "setsockopt 208\n"u8 +
+            "settimeofday 170\n"u8 +
+            "setuid 146\n"u8 +
+            "setxattr 5\n"u8 +
+            "setxattrat 463\n"u8 +
+            "shmat 196\n"u8 +
+            "shmctl 195\n"u8 +
+            "shmdt 197\n"u8 +
+            "shmget 194\n"u8 +
+            "shutdown 210\n"u8 +
+            "sigaltstack 132\n"u8 +
+            "signalfd4 74\n"u8 +
+            "socket 198\n"u8 +
+            "socketpair 199\n"u8 +
+            "splice 76\n"u8 +
+            "statfs 43\n"u8 +
+            "statmount 457\n"u8 +
+            "statx 291\n"u8 +
+            "swapoff 225\n"u8 +
+            "swapon 224\n"u8 +
+            "symlinkat 36\n"u8 +
+            "sync 81\n"u8 +
+            "sync_file_range 84\n"u8 +
+            "syncfs 267\n"u8 +
+            "sysinfo 179\n"u8 +
+            "syslog 116\n"u8 +
+            "tee 77\n"u8 +
+            "tgkill 131\n"u8 +
+            "timer_create 107\n"u8 +
+            "timer_delete 111\n"u8 +
+            "timer_getoverrun 109\n"u8 +
+            "timer_gettime 108\n"u8 +
+            "timer_settime 110\n"u8 +
+            "timerfd_create 85\n"u8 +
+            "timerfd_gettime 87\n"u8 +
+            "timerfd_settime 86\n"u8 +
+            "times 153\n"u8 +
+            "tkill 130\n"u8 +
+            "truncate 45\n"u8 +
+            "umask 166\n"u8 +
+            "umount2 39\n"u8 +
+            "uname 160\n"u8 +
+            "unlinkat 35\n"u8 +
+            "unshare 97\n"u8 +
+            "userfaultfd 282\n"u8 +
+            "utimensat 88\n"u8 +
+            "vhangup 58\n"u8 +
+            "vmsplice 75\n"u8 +
+            "wait4 260\n"u8 +
+            "waitid 95\n"u8 +
+            "write 64\n"u8 +
+            "writev 66\n"u8));
 }

@@ -10,405 +10,403 @@ internal static class Mips64N32Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_MIPS64N32", 0xA0000008u, ArgumentBits: 32, LittleEndian: false,
-        Entries:
-        [
-            new("_newselect", 6022),
-            new("_sysctl", 6152),
-            new("accept", 6042),
-            new("accept4", 6297),
-            new("access", 6020),
-            new("acct", 6158),
-            new("add_key", 6243),
-            new("adjtimex", 6154),
-            new("afs_syscall", 6176),
-            new("alarm", 6037),
-            new("bind", 6048),
-            new("bpf", 6319),
-            new("brk", 6012),
-            new("cachectl", 6198),
-            new("cacheflush", 6197),
-            new("cachestat", 6451),
-            new("capget", 6123),
-            new("capset", 6124),
-            new("chdir", 6078),
-            new("chmod", 6088),
-            new("chown", 6090),
-            new("chroot", 6156),
-            new("clock_adjtime", 6305),
-            new("clock_adjtime64", 6405),
-            new("clock_getres", 6227),
-            new("clock_getres_time64", 6406),
-            new("clock_gettime", 6226),
-            new("clock_gettime64", 6403),
-            new("clock_nanosleep", 6228),
-            new("clock_nanosleep_time64", 6407),
-            new("clock_settime", 6225),
-            new("clock_settime64", 6404),
-            new("clone", 6055),
-            new("clone3", 6435),
-            new("close", 6003),
-            new("close_range", 6436),
-            new("connect", 6041),
-            new("copy_file_range", 6324),
-            new("creat", 6083),
-            new("create_module", 6167),
-            new("delete_module", 6169),
-            new("dup", 6031),
-            new("dup2", 6032),
-            new("dup3", 6290),
-            new("epoll_create", 6207),
-            new("epoll_create1", 6289),
-            new("epoll_ctl", 6208),
-            new("epoll_pwait", 6276),
-            new("epoll_pwait2", 6441),
-            new("epoll_wait", 6209),
-            new("eventfd", 6282),
-            new("eventfd2", 6288),
-            new("execve", 6057),
-            new("execveat", 6320),
-            new("exit", 6058),
-            new("exit_group", 6205),
-            new("faccessat", 6263),
-            new("faccessat2", 6439),
-            new("fadvise64", 6216),
-            new("fallocate", 6283),
-            new("fanotify_init", 6300),
-            new("fanotify_mark", 6301),
-            new("fchdir", 6079),
-            new("fchmod", 6089),
-            new("fchmodat", 6262),
-            new("fchmodat2", 6452),
-            new("fchown", 6091),
-            new("fchownat", 6254),
-            new("fcntl", 6070),
-            new("fcntl64", 6212),
-            new("fdatasync", 6073),
-            new("fgetxattr", 6185),
-            new("file_getattr", 6468),
-            new("file_setattr", 6469),
-            new("finit_module", 6312),
-            new("flistxattr", 6188),
-            new("flock", 6071),
-            new("fork", 6056),
-            new("fremovexattr", 6191),
-            new("fsconfig", 6431),
-            new("fsetxattr", 6182),
-            new("fsmount", 6432),
-            new("fsopen", 6430),
-            new("fspick", 6433),
-            new("fstat", 6005),
-            new("fstatfs", 6135),
-            new("fstatfs64", 6218),
-            new("fsync", 6072),
-            new("ftruncate", 6075),
-            new("futex", 6194),
-            new("futex_requeue", 6456),
-            new("futex_time64", 6422),
-            new("futex_wait", 6455),
-            new("futex_waitv", 6449),
-            new("futex_wake", 6454),
-            new("futimesat", 6255),
-            new("get_kernel_syms", 6170),
-            new("get_mempolicy", 6232),
-            new("get_robust_list", 6273),
-            new("getcpu", 6275),
-            new("getcwd", 6077),
-            new("getdents", 6076),
-            new("getdents64", 6299),
-            new("getegid", 6106),
-            new("geteuid", 6105),
-            new("getgid", 6102),
-            new("getgroups", 6113),
-            new("getitimer", 6035),
-            new("getpeername", 6051),
-            new("getpgid", 6119),
-            new("getpgrp", 6109),
-            new("getpid", 6038),
-            new("getpmsg", 6174),
-            new("getppid", 6108),
-            new("getpriority", 6137),
-            new("getrandom", 6317),
-            new("getresgid", 6118),
-            new("getresuid", 6116),
-            new("getrlimit", 6095),
-            new("getrusage", 6096),
-            new("getsid", 6122),
-            new("getsockname", 6050),
-            new("getsockopt", 6054),
-            new("gettid", 6178),
-            new("gettimeofday", 6094),
-            new("getuid", 6100),
-            new("getxattr", 6183),
-            new("getxattrat", 6464),
-            new("init_module", 6168),
-            new("inotify_add_watch", 6248),
-            new("inotify_init", 6247),
-            new("inotify_init1", 6292),
-            new("inotify_rm_watch", 6249),
-            new("io_cancel", 6204),
-            new("io_destroy", 6201),
-            new("io_getevents", 6202),
-            new("io_pgetevents", 6332),
-            new("io_pgetevents_time64", 6416),
-            new("io_setup", 6200),
-            new("io_submit", 6203),
-            new("io_uring_enter", 6426),
-            new("io_uring_register", 6427),
-            new("io_uring_setup", 6425),
-            new("ioctl", 6015),
-            new("ioprio_get", 6278),
-            new("ioprio_set", 6277),
-            new("kcmp", 6311),
-            new("kexec_load", 6274),
-            new("keyctl", 6245),
-            new("kill", 6060),
-            new("landlock_add_rule", 6445),
-            new("landlock_create_ruleset", 6444),
-            new("landlock_restrict_self", 6446),
-            new("lchown", 6092),
-            new("lgetxattr", 6184),
-            new("link", 6084),
-            new("linkat", 6259),
-            new("listen", 6049),
-            new("listmount", 6458),
-            new("listns", 6470),
-            new("listxattr", 6186),
-            new("listxattrat", 6465),
-            new("llistxattr", 6187),
-            new("lookup_dcookie", 6206),
-            new("lremovexattr", 6190),
-            new("lseek", 6008),
-            new("lsetxattr", 6181),
-            new("lsm_get_self_attr", 6459),
-            new("lsm_list_modules", 6461),
-            new("lsm_set_self_attr", 6460),
-            new("lstat", 6006),
-            new("madvise", 6027),
-            new("map_shadow_stack", 6453),
-            new("mbind", 6231),
-            new("membarrier", 6322),
-            new("memfd_create", 6318),
-            new("migrate_pages", 6250),
-            new("mincore", 6026),
-            new("mkdir", 6081),
-            new("mkdirat", 6252),
-            new("mknod", 6131),
-            new("mknodat", 6253),
-            new("mlock", 6146),
-            new("mlock2", 6323),
-            new("mlockall", 6148),
-            new("mmap", 6009),
-            new("mount", 6160),
-            new("mount_setattr", 6442),
-            new("move_mount", 6429),
-            new("move_pages", 6271),
-            new("mprotect", 6010),
-            new("mq_getsetattr", 6239),
-            new("mq_notify", 6238),
-            new("mq_open", 6234),
-            new("mq_timedreceive", 6237),
-            new("mq_timedreceive_time64", 6419),
-            new("mq_timedsend", 6236),
-            new("mq_timedsend_time64", 6418),
-            new("mq_unlink", 6235),
-            new("mremap", 6024),
-            new("mseal", 6462),
-            new("msgctl", 6069),
-            new("msgget", 6066),
-            new("msgrcv", 6068),
-            new("msgsnd", 6067),
-            new("msync", 6025),
-            new("munlock", 6147),
-            new("munlockall", 6149),
-            new("munmap", 6011),
-            new("name_to_handle_at", 6303),
-            new("nanosleep", 6034),
-            new("newfstatat", 6256),
-            new("nfsservctl", 6173),
-            new("open", 6002),
-            new("open_by_handle_at", 6304),
-            new("open_tree", 6428),
-            new("open_tree_attr", 6467),
-            new("openat", 6251),
-            new("openat2", 6437),
-            new("pause", 6033),
-            new("perf_event_open", 6296),
-            new("personality", 6132),
-            new("pidfd_getfd", 6438),
-            new("pidfd_open", 6434),
-            new("pidfd_send_signal", 6424),
-            new("pipe", 6021),
-            new("pipe2", 6291),
-            new("pivot_root", 6151),
-            new("pkey_alloc", 6328),
-            new("pkey_free", 6329),
-            new("pkey_mprotect", 6327),
-            new("poll", 6007),
-            new("ppoll", 6265),
-            new("ppoll_time64", 6414),
-            new("prctl", 6153),
-            new("pread64", 6016),
-            new("preadv", 6293),
-            new("preadv2", 6325),
-            new("prlimit64", 6302),
-            new("process_madvise", 6440),
-            new("process_mrelease", 6448),
-            new("process_vm_readv", 6309),
-            new("process_vm_writev", 6310),
-            new("pselect6", 6264),
-            new("pselect6_time64", 6413),
-            new("ptrace", 6099),
-            new("putpmsg", 6175),
-            new("pwrite64", 6017),
-            new("pwritev", 6294),
-            new("pwritev2", 6326),
-            new("query_module", 6171),
-            new("quotactl", 6172),
-            new("quotactl_fd", 6443),
-            new("read", 6000),
-            new("readahead", 6179),
-            new("readlink", 6087),
-            new("readlinkat", 6261),
-            new("readv", 6018),
-            new("reboot", 6164),
-            new("recvfrom", 6044),
-            new("recvmmsg", 6298),
-            new("recvmmsg_time64", 6417),
-            new("recvmsg", 6046),
-            new("remap_file_pages", 6210),
-            new("removexattr", 6189),
-            new("removexattrat", 6466),
-            new("rename", 6080),
-            new("renameat", 6258),
-            new("renameat2", 6315),
-            new("request_key", 6244),
-            new("reserved177", 6177),
-            new("reserved193", 6193),
-            new("restart_syscall", 6214),
-            new("rmdir", 6082),
-            new("rseq", 6331),
-            new("rt_sigaction", 6013),
-            new("rt_sigpending", 6125),
-            new("rt_sigprocmask", 6014),
-            new("rt_sigqueueinfo", 6127),
-            new("rt_sigreturn", 6211),
-            new("rt_sigsuspend", 6128),
-            new("rt_sigtimedwait", 6126),
-            new("rt_sigtimedwait_time64", 6421),
-            new("rt_tgsigqueueinfo", 6295),
-            new("sched_get_priority_max", 6143),
-            new("sched_get_priority_min", 6144),
-            new("sched_getaffinity", 6196),
-            new("sched_getattr", 6314),
-            new("sched_getparam", 6140),
-            new("sched_getscheduler", 6142),
-            new("sched_rr_get_interval", 6145),
-            new("sched_rr_get_interval_time64", 6423),
-            new("sched_setaffinity", 6195),
-            new("sched_setattr", 6313),
-            new("sched_setparam", 6139),
-            new("sched_setscheduler", 6141),
-            new("sched_yield", 6023),
-            new("seccomp", 6316),
-            new("semctl", 6064),
-            new("semget", 6062),
-            new("semop", 6063),
-            new("semtimedop", 6215),
-            new("semtimedop_time64", 6420),
-            new("sendfile", 6039),
-            new("sendfile64", 6219),
-            new("sendmmsg", 6307),
-            new("sendmsg", 6045),
-            new("sendto", 6043),
-            new("set_mempolicy", 6233),
-            new("set_mempolicy_home_node", 6450),
-            new("set_robust_list", 6272),
-            new("set_thread_area", 6246),
-            new("set_tid_address", 6213),
-            new("setdomainname", 6166),
-            new("setfsgid", 6121),
-            new("setfsuid", 6120),
-            new("setgid", 6104),
-            new("setgroups", 6114),
-            new("sethostname", 6165),
-            new("setitimer", 6036),
-            new("setns", 6308),
-            new("setpgid", 6107),
-            new("setpriority", 6138),
-            new("setregid", 6112),
-            new("setresgid", 6117),
-            new("setresuid", 6115),
-            new("setreuid", 6111),
-            new("setrlimit", 6155),
-            new("setsid", 6110),
-            new("setsockopt", 6053),
-            new("settimeofday", 6159),
-            new("setuid", 6103),
-            new("setxattr", 6180),
-            new("setxattrat", 6463),
-            new("shmat", 6029),
-            new("shmctl", 6030),
-            new("shmdt", 6065),
-            new("shmget", 6028),
-            new("shutdown", 6047),
-            new("sigaltstack", 6129),
-            new("signalfd", 6280),
-            new("signalfd4", 6287),
-            new("socket", 6040),
-            new("socketpair", 6052),
-            new("splice", 6267),
-            new("stat", 6004),
-            new("statfs", 6134),
-            new("statfs64", 6217),
-            new("statmount", 6457),
-            new("statx", 6330),
-            new("swapoff", 6163),
-            new("swapon", 6162),
-            new("symlink", 6086),
-            new("symlinkat", 6260),
-            new("sync", 6157),
-            new("sync_file_range", 6268),
-            new("syncfs", 6306),
-            new("sysfs", 6136),
-            new("sysinfo", 6097),
-            new("syslog", 6101),
-            new("sysmips", 6199),
-            new("tee", 6269),
-            new("tgkill", 6229),
-            new("timer_create", 6220),
-            new("timer_delete", 6224),
-            new("timer_getoverrun", 6223),
-            new("timer_gettime", 6222),
-            new("timer_gettime64", 6408),
-            new("timer_settime", 6221),
-            new("timer_settime64", 6409),
-            new("timerfd", 6281),
-            new("timerfd_create", 6284),
-            new("timerfd_gettime", 6285),
-            new("timerfd_gettime64", 6410),
-            new("timerfd_settime", 6286),
-            new("timerfd_settime64", 6411),
-            new("times", 6098),
-            new("tkill", 6192),
-            new("truncate", 6074),
-            new("umask", 6093),
-            new("umount2", 6161),
-            new("uname", 6061),
-            new("unlink", 6085),
-            new("unlinkat", 6257),
-            new("unshare", 6266),
-            new("userfaultfd", 6321),
-            new("ustat", 6133),
-            new("utime", 6130),
-            new("utimensat", 6279),
-            new("utimensat_time64", 6412),
-            new("utimes", 6230),
-            new("vhangup", 6150),
-            new("vmsplice", 6270),
-            new("vserver", 6240),
-            new("wait4", 6059),
-            new("waitid", 6241),
-            new("write", 6001),
-            new("writev", 6019),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_newselect 6022\n"u8 +
+            "_sysctl 6152\n"u8 +
+            "accept 6042\n"u8 +
+            "accept4 6297\n"u8 +
+            "access 6020\n"u8 +
+            "acct 6158\n"u8 +
+            "add_key 6243\n"u8 +
+            "adjtimex 6154\n"u8 +
+            "afs_syscall 6176\n"u8 +
+            "alarm 6037\n"u8 +
+            "bind 6048\n"u8 +
+            "bpf 6319\n"u8 +
+            "brk 6012\n"u8 +
+            "cachectl 6198\n"u8 +
+            "cacheflush 6197\n"u8 +
+            "cachestat 6451\n"u8 +
+            "capget 6123\n"u8 +
+            "capset 6124\n"u8 +
+            "chdir 6078\n"u8 +
+            "chmod 6088\n"u8 +
+            "chown 6090\n"u8 +
+            "chroot 6156\n"u8 +
+            "clock_adjtime 6305\n"u8 +
+            "clock_adjtime64 6405\n"u8 +
+            "clock_getres 6227\n"u8 +
+            "clock_getres_time64 6406\n"u8 +
+            "clock_gettime 6226\n"u8 +
+            "clock_gettime64 6403\n"u8 +
+            "clock_nanosleep 6228\n"u8 +
+            "clock_nanosleep_time64 6407\n"u8 +
+            "clock_settime 6225\n"u8 +
+            "clock_settime64 6404\n"u8 +
+            "clone 6055\n"u8 +
+            "clone3 6435\n"u8 +
+            "close 6003\n"u8 +
+            "close_range 6436\n"u8 +
+            "connect 6041\n"u8 +
+            "copy_file_range 6324\n"u8 +
+            "creat 6083\n"u8 +
+            "create_module 6167\n"u8 +
+            "delete_module 6169\n"u8 +
+            "dup 6031\n"u8 +
+            "dup2 6032\n"u8 +
+            "dup3 6290\n"u8 +
+            "epoll_create 6207\n"u8 +
+            "epoll_create1 6289\n"u8 +
+            "epoll_ctl 6208\n"u8 +
+            "epoll_pwait 6276\n"u8 +
+            "epoll_pwait2 6441\n"u8 +
+            "epoll_wait 6209\n"u8 +
+            "eventfd 6282\n"u8 +
+            "eventfd2 6288\n"u8 +
+            "execve 6057\n"u8 +
+            "execveat 6320\n"u8 +
+            "exit 6058\n"u8 +
+            "exit_group 6205\n"u8 +
+            "faccessat 6263\n"u8 +
+            "faccessat2 6439\n"u8 +
+            "fadvise64 6216\n"u8 +
+            "fallocate 6283\n"u8 +
+            "fanotify_init 6300\n"u8 +
+            "fanotify_mark 6301\n"u8 +
+            "fchdir 6079\n"u8 +
+            "fchmod 6089\n"u8 +
+            "fchmodat 6262\n"u8 +
+            "fchmodat2 6452\n"u8 +
+            "fchown 6091\n"u8 +
+            "fchownat 6254\n"u8 +
+            "fcntl 6070\n"u8 +
+            "fcntl64 6212\n"u8 +
+            "fdatasync 6073\n"u8 +
+            "fgetxattr 6185\n"u8 +
+            "file_getattr 6468\n"u8 +
+            "file_setattr 6469\n"u8 +
+            "finit_module 6312\n"u8 +
+            "flistxattr 6188\n"u8 +
+            "flock 6071\n"u8 +
+            "fork 6056\n"u8 +
+            "fremovexattr 6191\n"u8 +
+            "fsconfig 6431\n"u8 +
+            "fsetxattr 6182\n"u8 +
+            "fsmount 6432\n"u8 +
+            "fsopen 6430\n"u8 +
+            "fspick 6433\n"u8 +
+            "fstat 6005\n"u8 +
+            "fstatfs 6135\n"u8 +
+            "fstatfs64 6218\n"u8 +
+            "fsync 6072\n"u8 +
+            "ftruncate 6075\n"u8 +
+            "futex 6194\n"u8 +
+            "futex_requeue 6456\n"u8 +
+            "futex_time64 6422\n"u8 +
+            "futex_wait 6455\n"u8 +
+            "futex_waitv 6449\n"u8 +
+            "futex_wake 6454\n"u8 +
+            "futimesat 6255\n"u8 +
+            "get_kernel_syms 6170\n"u8 +
+            "get_mempolicy 6232\n"u8 +
+            "get_robust_list 6273\n"u8 +
+            "getcpu 6275\n"u8 +
+            "getcwd 6077\n"u8 +
+            "getdents 6076\n"u8 +
+            "getdents64 6299\n"u8 +
+            "getegid 6106\n"u8 +
+            "geteuid 6105\n"u8 +
+            "getgid 6102\n"u8 +
+            "getgroups 6113\n"u8 +
+            "getitimer 6035\n"u8 +
+            "getpeername 6051\n"u8 +
+            "getpgid 6119\n"u8 +
+            "getpgrp 6109\n"u8 +
+            "getpid 6038\n"u8 +
+            "getpmsg 6174\n"u8 +
+            "getppid 6108\n"u8 +
+            "getpriority 6137\n"u8 +
+            "getrandom 6317\n"u8 +
+            "getresgid 6118\n"u8 +
+            "getresuid 6116\n"u8 +
+            "getrlimit 6095\n"u8 +
+            "getrusage 6096\n"u8 +
+            "getsid 6122\n"u8 +
+            "getsockname 6050\n"u8 +
+            "getsockopt 6054\n"u8 +
+            "gettid 6178\n"u8 +
+            "gettimeofday 6094\n"u8 +
+            "getuid 6100\n"u8 +
+            "getxattr 6183\n"u8 +
+            "getxattrat 6464\n"u8 +
+            "init_module 6168\n"u8 +
+            "inotify_add_watch 6248\n"u8 +
+            "inotify_init 6247\n"u8 +
+            "inotify_init1 6292\n"u8 +
+            "inotify_rm_watch 6249\n"u8 +
+            "io_cancel 6204\n"u8 +
+            "io_destroy 6201\n"u8 +
+            "io_getevents 6202\n"u8 +
+            "io_pgetevents 6332\n"u8 +
+            "io_pgetevents_time64 6416\n"u8 +
+            "io_setup 6200\n"u8 +
+            "io_submit 6203\n"u8 +
+            "io_uring_enter 6426\n"u8 +
+            "io_uring_register 6427\n"u8 +
+            "io_uring_setup 6425\n"u8 +
+            "ioctl 6015\n"u8 +
+            "ioprio_get 6278\n"u8 +
+            "ioprio_set 6277\n"u8 +
+            "kcmp 6311\n"u8 +
+            "kexec_load 6274\n"u8 +
+            "keyctl 6245\n"u8 +
+            "kill 6060\n"u8 +
+            "landlock_add_rule 6445\n"u8 +
+            "landlock_create_ruleset 6444\n"u8 +
+            "landlock_restrict_self 6446\n"u8 +
+            "lchown 6092\n"u8 +
+            "lgetxattr 6184\n"u8 +
+            "link 6084\n"u8 +
+            "linkat 6259\n"u8 +
+            "listen 6049\n"u8 +
+            "listmount 6458\n"u8 +
+            "listns 6470\n"u8 +
+            "listxattr 6186\n"u8 +
+            "listxattrat 6465\n"u8 +
+            "llistxattr 6187\n"u8 +
+            "lookup_dcookie 6206\n"u8 +
+            "lremovexattr 6190\n"u8 +
+            "lseek 6008\n"u8 +
+            "lsetxattr 6181\n"u8 +
+            "lsm_get_self_attr 6459\n"u8 +
+            "lsm_list_modules 6461\n"u8 +
+            "lsm_set_self_attr 6460\n"u8 +
+            "lstat 6006\n"u8 +
+            "madvise 6027\n"u8 +
+            "map_shadow_stack 6453\n"u8 +
+            "mbind 6231\n"u8 +
+            "membarrier 6322\n"u8 +
+            "memfd_create 6318\n"u8 +
+            "migrate_pages 6250\n"u8 +
+            "mincore 6026\n"u8 +
+            "mkdir 6081\n"u8 +
+            "mkdirat 6252\n"u8 +
+            "mknod 6131\n"u8 +
+            "mknodat 6253\n"u8 +
+            "mlock 6146\n"u8 +
+            "mlock2 6323\n"u8 +
+            "mlockall 6148\n"u8 +
+            "mmap 6009\n"u8 +
+            "mount 6160\n"u8 +
+            "mount_setattr 6442\n"u8 +
+            "move_mount 6429\n"u8 +
+            "move_pages 6271\n"u8 +
+            "mprotect 6010\n"u8 +
+            "mq_getsetattr 6239\n"u8 +
+            "mq_notify 6238\n"u8 +
+            "mq_open 6234\n"u8 +
+            "mq_timedreceive 6237\n"u8 +
+            "mq_timedreceive_time64 6419\n"u8 +
+            "mq_timedsend 6236\n"u8 +
+            "mq_timedsend_time64 6418\n"u8 +
+            "mq_unlink 6235\n"u8 +
+            "mremap 6024\n"u8 +
+            "mseal 6462\n"u8 +
+            "msgctl 6069\n"u8 +
+            "msgget 6066\n"u8 +
+            "msgrcv 6068\n"u8 +
+            "msgsnd 6067\n"u8 +
+            "msync 6025\n"u8 +
+            "munlock 6147\n"u8 +
+            "munlockall 6149\n"u8 +
+            "munmap 6011\n"u8 +
+            "name_to_handle_at 6303\n"u8 +
+            "nanosleep 6034\n"u8 +
+            "newfstatat 6256\n"u8 +
+            "nfsservctl 6173\n"u8 +
+            "open 6002\n"u8 +
+            "open_by_handle_at 6304\n"u8 +
+            "open_tree 6428\n"u8 +
+            "open_tree_attr 6467\n"u8 +
+            "openat 6251\n"u8 +
+            "openat2 6437\n"u8 +
+            "pause 6033\n"u8 +
+            "perf_event_open 6296\n"u8 +
+            "personality 6132\n"u8 +
+            "pidfd_getfd 6438\n"u8 +
+            "pidfd_open 6434\n"u8 +
+            "pidfd_send_signal 6424\n"u8 +
+            "pipe 6021\n"u8 +
+            "pipe2 6291\n"u8 +
+            "pivot_root 6151\n"u8 +
+            "pkey_alloc 6328\n"u8 +
+            "pkey_free 6329\n"u8 +
+            "pkey_mprotect 6327\n"u8 +
+            "poll 6007\n"u8 +
+            "ppoll 6265\n"u8 +
+            "ppoll_time64 6414\n"u8 +
+            "prctl 6153\n"u8 +
+            "pread64 6016\n"u8 +
+            "preadv 6293\n"u8 +
+            "preadv2 6325\n"u8 +
+            "prlimit64 6302\n"u8 +
+            "process_madvise 6440\n"u8 +
+            "process_mrelease 6448\n"u8 +
+            "process_vm_readv 6309\n"u8 +
+            "process_vm_writev 6310\n"u8 +
+            "pselect6 6264\n"u8 +
+            "pselect6_time64 6413\n"u8 +
+            "ptrace 6099\n"u8 +
+            "putpmsg 6175\n"u8 +
+            "pwrite64 6017\n"u8 +
+            "pwritev 6294\n"u8 +
+            "pwritev2 6326\n"u8 +
+            "query_module 6171\n"u8 +
+            "quotactl 6172\n"u8 +
+            "quotactl_fd 6443\n"u8 +
+            "read 6000\n"u8 +
+            "readahead 6179\n"u8 +
+            "readlink 6087\n"u8 +
+            "readlinkat 6261\n"u8 +
+            "readv 6018\n"u8 +
+            "reboot 6164\n"u8 +
+            "recvfrom 6044\n"u8 +
+            "recvmmsg 6298\n"u8 +
+            "recvmmsg_time64 6417\n"u8 +
+            "recvmsg 6046\n"u8 +
+            "remap_file_pages 6210\n"u8 +
+            "removexattr 6189\n"u8 +
+            "removexattrat 6466\n"u8 +
+            "rename 6080\n"u8 +
+            "renameat 6258\n"u8 +
+            "renameat2 6315\n"u8 +
+            "request_key 6244\n"u8 +
+            "reserved177 6177\n"u8 +
+            "reserved193 6193\n"u8 +
+            "restart_syscall 6214\n"u8 +
+            "rmdir 6082\n"u8 +
+            "rseq 6331\n"u8 +
+            "rt_sigaction 6013\n"u8 +
+            "rt_sigpending 6125\n"u8 +
+            "rt_sigprocmask 6014\n"u8 +
+            "rt_sigqueueinfo 6127\n"u8 +
+            "rt_sigreturn 6211\n"u8 +
+            "rt_sigsuspend 6128\n"u8 +
+            "rt_sigtimedwait 6126\n"u8 +
+            "rt_sigtimedwait_time64 6421\n"u8 +
+            "rt_tgsigqueueinfo 6295\n"u8 +
+            "sched_get_priority_max 6143\n"u8 +
+            "sched_get_priority_min 6144\n"u8 +
+            "sched_getaffinity 6196\n"u8 +
+            "sched_getattr 6314\n"u8 +
+            "sched_getparam 6140\n"u8 +
+            "sched_getscheduler 6142\n"u8 +
+            "sched_rr_get_interval 6145\n"u8 +
+            "sched_rr_get_interval_time64 6423\n"u8 +
+            "sched_setaffinity 6195\n"u8 +
+            "sched_setattr 6313\n"u8 +
+            "sched_setparam 6139\n"u8 +
+            "sched_setscheduler 6141\n"u8 +
+            "sched_yield 6023\n"u8 +
+            "seccomp 6316\n"u8 +
+            "semctl 6064\n"u8 +
+            "semget 6062\n"u8 +
+            "semop 6063\n"u8 +
+            "semtimedop 6215\n"u8 +
+            "semtimedop_time64 6420\n"u8 +
+            "sendfile 6039\n"u8 +
+            "sendfile64 6219\n"u8 +
+            "sendmmsg 6307\n"u8 +
+            "sendmsg 6045\n"u8 +
+            "sendto 6043\n"u8 +
+            "set_mempolicy 6233\n"u8 +
+            "set_mempolicy_home_node 6450\n"u8 +
+            "set_robust_list 6272\n"u8 +
+            "set_thread_area 6246\n"u8 +
+            "set_tid_address 6213\n"u8 +
+            "setdomainname 6166\n"u8 +
+            "setfsgid 6121\n"u8 +
+            "setfsuid 6120\n"u8 +
+            "setgid 6104\n"u8 +
+            "setgroups 6114\n"u8 +
+            "sethostname 6165\n"u8 +
+            "setitimer 6036\n"u8 +
+            "setns 6308\n"u8 +
+            "setpgid 6107\n"u8 +
+            "setpriority 6138\n"u8 +
+            "setregid 6112\n"u8 +
+            "setresgid 6117\n"u8 +
+            "setresuid 6115\n"u8 +
+            "setreuid 6111\n"u8 +
+            "setrlimit 6155\n"u8 +
+            "setsid 6110\n"u8 +
+            "setsockopt 6053\n"u8 +
+            "settimeofday 6159\n"u8 +
+            "setuid 6103\n"u8 +
+            "setxattr 6180\n"u8 +
+            "setxattrat 6463\n"u8 +
+            "shmat 6029\n"u8 +
+            "shmctl 6030\n"u8 +
+            "shmdt 6065\n"u8 +
+            "shmget 6028\n"u8 +
+            "shutdown 6047\n"u8 +
+            "sigaltstack 6129\n"u8 +
+            "signalfd 6280\n"u8 +
+            "signalfd4 6287\n"u8 +
+            "socket 6040\n"u8 +
+            "socketpair 6052\n"u8 +
+            "splice 6267\n"u8 +
+            "stat 6004\n"u8 +
+            "statfs 6134\n"u8 +
+            "statfs64 6217\n"u8 +
+            "statmount 6457\n"u8 +
+            "statx 6330\n"u8 +
+            "swapoff 6163\n"u8 +
+            "swapon 6162\n"u8 +
+            "symlink 6086\n"u8 +
+            "symlinkat 6260\n"u8 +
+            "sync 6157\n"u8 +
+            "sync_file_range 6268\n"u8 +
+            "syncfs 6306\n"u8 +
+            "sysfs 6136\n"u8 +
+            "sysinfo 6097\n"u8 +
+            "syslog 6101\n"u8 +
+            "sysmips 6199\n"u8 +
+            "tee 6269\n"u8 +
+            "tgkill 6229\n"u8 +
+            "timer_create 6220\n"u8 +
+            "timer_delete 6224\n"u8 +
+            "timer_getoverrun 6223\n"u8 +
+            "timer_gettime 6222\n"u8 +
+            "timer_gettime64 6408\n"u8 +
+            "timer_settime 6221\n"u8 +
+            "timer_settime64 6409\n"u8 +
+            "timerfd 6281\n"u8 +
+            "timerfd_create 6284\n"u8 +
+            "timerfd_gettime 6285\n"u8 +
+            "timerfd_gettime64 6410\n"u8 +
+            "timerfd_settime 6286\n"u8 +
+            "timerfd_settime64 6411\n"u8 +
+            "times 6098\n"u8 +
+            "tkill 6192\n"u8 +
+            "truncate 6074\n"u8 +
+            "umask 6093\n"u8 +
+            "umount2 6161\n"u8 +
+            "uname 6061\n"u8 +
+            "unlink 6085\n"u8 +
+            "unlinkat 6257\n"u8 +
+            "unshare 6266\n"u8 +
+            "userfaultfd 6321\n"u8 +
+            "ustat 6133\n"u8 +
+            "utime 6130\n"u8 +
+            "utimensat 6279\n"u8 +
+            "utimensat_time64 6412\n"u8 +
+            "utimes 6230\n"u8 +
+            "vhangup 6150\n"u8 +
+            "vmsplice 6270\n"u8 +
+            "vserver 6240\n"u8 +
+            "wait4 6059\n"u8 +
+            "waitid 6241\n"u8 +
+            "write 6001\n"u8 +
+            "writev 6019\n"u8));
 }

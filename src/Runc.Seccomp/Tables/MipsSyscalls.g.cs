@@ -10,451 +10,449 @@ internal static class MipsSyscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_MIPS", 0x00000008u, ArgumentBits: 32, LittleEndian: false,
-        Entries:
-        [
-            new("_llseek", 4140),
-            new("_newselect", 4142),
-            new("_sysctl", 4153),
-            new("accept", 4168),
-            new("accept4", 4334),
-            new("access", 4033),
-            new("acct", 4051),
-            new("add_key", 4280),
-            new("adjtimex", 4124),
-            new("afs_syscall", 4137),
-            new("alarm", 4027),
-            new("bdflush", 4134),
-            new("bind", 4169),
-            new("bpf", 4355),
-            new("break", 4017),
-            new("brk", 4045),
-            new("cachectl", 4148),
-            new("cacheflush", 4147),
-            new("cachestat", 4451),
-            new("capget", 4204),
-            new("capset", 4205),
-            new("chdir", 4012),
-            new("chmod", 4015),
-            new("chown", 4202),
-            new("chroot", 4061),
-            new("clock_adjtime", 4341),
-            new("clock_adjtime64", 4405),
-            new("clock_getres", 4264),
-            new("clock_getres_time64", 4406),
-            new("clock_gettime", 4263),
-            new("clock_gettime64", 4403),
-            new("clock_nanosleep", 4265),
-            new("clock_nanosleep_time64", 4407),
-            new("clock_settime", 4262),
-            new("clock_settime64", 4404),
-            new("clone", 4120),
-            new("clone3", 4435),
-            new("close", 4006),
-            new("close_range", 4436),
-            new("connect", 4170),
-            new("copy_file_range", 4360),
-            new("creat", 4008),
-            new("create_module", 4127),
-            new("delete_module", 4129),
-            new("dup", 4041),
-            new("dup2", 4063),
-            new("dup3", 4327),
-            new("epoll_create", 4248),
-            new("epoll_create1", 4326),
-            new("epoll_ctl", 4249),
-            new("epoll_pwait", 4313),
-            new("epoll_pwait2", 4441),
-            new("epoll_wait", 4250),
-            new("eventfd", 4319),
-            new("eventfd2", 4325),
-            new("execve", 4011),
-            new("execveat", 4356),
-            new("exit", 4001),
-            new("exit_group", 4246),
-            new("faccessat", 4300),
-            new("faccessat2", 4439),
-            new("fadvise64", 4254),
-            new("fallocate", 4320),
-            new("fanotify_init", 4336),
-            new("fanotify_mark", 4337),
-            new("fchdir", 4133),
-            new("fchmod", 4094),
-            new("fchmodat", 4299),
-            new("fchmodat2", 4452),
-            new("fchown", 4095),
-            new("fchownat", 4291),
-            new("fcntl", 4055),
-            new("fcntl64", 4220),
-            new("fdatasync", 4152),
-            new("fgetxattr", 4229),
-            new("file_getattr", 4468),
-            new("file_setattr", 4469),
-            new("finit_module", 4348),
-            new("flistxattr", 4232),
-            new("flock", 4143),
-            new("fork", 4002),
-            new("fremovexattr", 4235),
-            new("fsconfig", 4431),
-            new("fsetxattr", 4226),
-            new("fsmount", 4432),
-            new("fsopen", 4430),
-            new("fspick", 4433),
-            new("fstat", 4108),
-            new("fstat64", 4215),
-            new("fstatat64", 4293),
-            new("fstatfs", 4100),
-            new("fstatfs64", 4256),
-            new("fsync", 4118),
-            new("ftime", 4035),
-            new("ftruncate", 4093),
-            new("ftruncate64", 4212),
-            new("futex", 4238),
-            new("futex_requeue", 4456),
-            new("futex_time64", 4422),
-            new("futex_wait", 4455),
-            new("futex_waitv", 4449),
-            new("futex_wake", 4454),
-            new("futimesat", 4292),
-            new("get_kernel_syms", 4130),
-            new("get_mempolicy", 4269),
-            new("get_robust_list", 4310),
-            new("getcpu", 4312),
-            new("getcwd", 4203),
-            new("getdents", 4141),
-            new("getdents64", 4219),
-            new("getegid", 4050),
-            new("geteuid", 4049),
-            new("getgid", 4047),
-            new("getgroups", 4080),
-            new("getitimer", 4105),
-            new("getpeername", 4171),
-            new("getpgid", 4132),
-            new("getpgrp", 4065),
-            new("getpid", 4020),
-            new("getpmsg", 4208),
-            new("getppid", 4064),
-            new("getpriority", 4096),
-            new("getrandom", 4353),
-            new("getresgid", 4191),
-            new("getresuid", 4186),
-            new("getrlimit", 4076),
-            new("getrusage", 4077),
-            new("getsid", 4151),
-            new("getsockname", 4172),
-            new("getsockopt", 4173),
-            new("gettid", 4222),
-            new("gettimeofday", 4078),
-            new("getuid", 4024),
-            new("getxattr", 4227),
-            new("getxattrat", 4464),
-            new("gtty", 4032),
-            new("idle", 4112),
-            new("init_module", 4128),
-            new("inotify_add_watch", 4285),
-            new("inotify_init", 4284),
-            new("inotify_init1", 4329),
-            new("inotify_rm_watch", 4286),
-            new("io_cancel", 4245),
-            new("io_destroy", 4242),
-            new("io_getevents", 4243),
-            new("io_pgetevents", 4368),
-            new("io_pgetevents_time64", 4416),
-            new("io_setup", 4241),
-            new("io_submit", 4244),
-            new("io_uring_enter", 4426),
-            new("io_uring_register", 4427),
-            new("io_uring_setup", 4425),
-            new("ioctl", 4054),
-            new("ioperm", 4101),
-            new("iopl", 4110),
-            new("ioprio_get", 4315),
-            new("ioprio_set", 4314),
-            new("ipc", 4117),
-            new("kcmp", 4347),
-            new("kexec_load", 4311),
-            new("keyctl", 4282),
-            new("kill", 4037),
-            new("landlock_add_rule", 4445),
-            new("landlock_create_ruleset", 4444),
-            new("landlock_restrict_self", 4446),
-            new("lchown", 4016),
-            new("lgetxattr", 4228),
-            new("link", 4009),
-            new("linkat", 4296),
-            new("listen", 4174),
-            new("listmount", 4458),
-            new("listns", 4470),
-            new("listxattr", 4230),
-            new("listxattrat", 4465),
-            new("llistxattr", 4231),
-            new("lock", 4053),
-            new("lookup_dcookie", 4247),
-            new("lremovexattr", 4234),
-            new("lseek", 4019),
-            new("lsetxattr", 4225),
-            new("lsm_get_self_attr", 4459),
-            new("lsm_list_modules", 4461),
-            new("lsm_set_self_attr", 4460),
-            new("lstat", 4107),
-            new("lstat64", 4214),
-            new("madvise", 4218),
-            new("map_shadow_stack", 4453),
-            new("mbind", 4268),
-            new("membarrier", 4358),
-            new("memfd_create", 4354),
-            new("migrate_pages", 4287),
-            new("mincore", 4217),
-            new("mkdir", 4039),
-            new("mkdirat", 4289),
-            new("mknod", 4014),
-            new("mknodat", 4290),
-            new("mlock", 4154),
-            new("mlock2", 4359),
-            new("mlockall", 4156),
-            new("mmap", 4090),
-            new("mmap2", 4210),
-            new("modify_ldt", 4123),
-            new("mount", 4021),
-            new("mount_setattr", 4442),
-            new("move_mount", 4429),
-            new("move_pages", 4308),
-            new("mprotect", 4125),
-            new("mpx", 4056),
-            new("mq_getsetattr", 4276),
-            new("mq_notify", 4275),
-            new("mq_open", 4271),
-            new("mq_timedreceive", 4274),
-            new("mq_timedreceive_time64", 4419),
-            new("mq_timedsend", 4273),
-            new("mq_timedsend_time64", 4418),
-            new("mq_unlink", 4272),
-            new("mremap", 4167),
-            new("mseal", 4462),
-            new("msgctl", 4402),
-            new("msgget", 4399),
-            new("msgrcv", 4401),
-            new("msgsnd", 4400),
-            new("msync", 4144),
-            new("munlock", 4155),
-            new("munlockall", 4157),
-            new("munmap", 4091),
-            new("name_to_handle_at", 4339),
-            new("nanosleep", 4166),
-            new("nfsservctl", 4189),
-            new("nice", 4034),
-            new("open", 4005),
-            new("open_by_handle_at", 4340),
-            new("open_tree", 4428),
-            new("open_tree_attr", 4467),
-            new("openat", 4288),
-            new("openat2", 4437),
-            new("pause", 4029),
-            new("perf_event_open", 4333),
-            new("personality", 4136),
-            new("pidfd_getfd", 4438),
-            new("pidfd_open", 4434),
-            new("pidfd_send_signal", 4424),
-            new("pipe", 4042),
-            new("pipe2", 4328),
-            new("pivot_root", 4216),
-            new("pkey_alloc", 4364),
-            new("pkey_free", 4365),
-            new("pkey_mprotect", 4363),
-            new("poll", 4188),
-            new("ppoll", 4302),
-            new("ppoll_time64", 4414),
-            new("prctl", 4192),
-            new("pread64", 4200),
-            new("preadv", 4330),
-            new("preadv2", 4361),
-            new("prlimit64", 4338),
-            new("process_madvise", 4440),
-            new("process_mrelease", 4448),
-            new("process_vm_readv", 4345),
-            new("process_vm_writev", 4346),
-            new("prof", 4044),
-            new("profil", 4098),
-            new("pselect6", 4301),
-            new("pselect6_time64", 4413),
-            new("ptrace", 4026),
-            new("putpmsg", 4209),
-            new("pwrite64", 4201),
-            new("pwritev", 4331),
-            new("pwritev2", 4362),
-            new("query_module", 4187),
-            new("quotactl", 4131),
-            new("quotactl_fd", 4443),
-            new("read", 4003),
-            new("readahead", 4223),
-            new("readdir", 4089),
-            new("readlink", 4085),
-            new("readlinkat", 4298),
-            new("readv", 4145),
-            new("reboot", 4088),
-            new("recv", 4175),
-            new("recvfrom", 4176),
-            new("recvmmsg", 4335),
-            new("recvmmsg_time64", 4417),
-            new("recvmsg", 4177),
-            new("remap_file_pages", 4251),
-            new("removexattr", 4233),
-            new("removexattrat", 4466),
-            new("rename", 4038),
-            new("renameat", 4295),
-            new("renameat2", 4351),
-            new("request_key", 4281),
-            new("reserved221", 4221),
-            new("reserved82", 4082),
-            new("restart_syscall", 4253),
-            new("rmdir", 4040),
-            new("rseq", 4367),
-            new("rt_sigaction", 4194),
-            new("rt_sigpending", 4196),
-            new("rt_sigprocmask", 4195),
-            new("rt_sigqueueinfo", 4198),
-            new("rt_sigreturn", 4193),
-            new("rt_sigsuspend", 4199),
-            new("rt_sigtimedwait", 4197),
-            new("rt_sigtimedwait_time64", 4421),
-            new("rt_tgsigqueueinfo", 4332),
-            new("sched_get_priority_max", 4163),
-            new("sched_get_priority_min", 4164),
-            new("sched_getaffinity", 4240),
-            new("sched_getattr", 4350),
-            new("sched_getparam", 4159),
-            new("sched_getscheduler", 4161),
-            new("sched_rr_get_interval", 4165),
-            new("sched_rr_get_interval_time64", 4423),
-            new("sched_setaffinity", 4239),
-            new("sched_setattr", 4349),
-            new("sched_setparam", 4158),
-            new("sched_setscheduler", 4160),
-            new("sched_yield", 4162),
-            new("seccomp", 4352),
-            new("semctl", 4394),
-            new("semget", 4393),
-            new("semtimedop_time64", 4420),
-            new("send", 4178),
-            new("sendfile", 4207),
-            new("sendfile64", 4237),
-            new("sendmmsg", 4343),
-            new("sendmsg", 4179),
-            new("sendto", 4180),
-            new("set_mempolicy", 4270),
-            new("set_mempolicy_home_node", 4450),
-            new("set_robust_list", 4309),
-            new("set_thread_area", 4283),
-            new("set_tid_address", 4252),
-            new("setdomainname", 4121),
-            new("setfsgid", 4139),
-            new("setfsuid", 4138),
-            new("setgid", 4046),
-            new("setgroups", 4081),
-            new("sethostname", 4074),
-            new("setitimer", 4104),
-            new("setns", 4344),
-            new("setpgid", 4057),
-            new("setpriority", 4097),
-            new("setregid", 4071),
-            new("setresgid", 4190),
-            new("setresuid", 4185),
-            new("setreuid", 4070),
-            new("setrlimit", 4075),
-            new("setsid", 4066),
-            new("setsockopt", 4181),
-            new("settimeofday", 4079),
-            new("setuid", 4023),
-            new("setxattr", 4224),
-            new("setxattrat", 4463),
-            new("sgetmask", 4068),
-            new("shmat", 4397),
-            new("shmctl", 4396),
-            new("shmdt", 4398),
-            new("shmget", 4395),
-            new("shutdown", 4182),
-            new("sigaction", 4067),
-            new("sigaltstack", 4206),
-            new("signal", 4048),
-            new("signalfd", 4317),
-            new("signalfd4", 4324),
-            new("sigpending", 4073),
-            new("sigprocmask", 4126),
-            new("sigreturn", 4119),
-            new("sigsuspend", 4072),
-            new("socket", 4183),
-            new("socketcall", 4102),
-            new("socketpair", 4184),
-            new("splice", 4304),
-            new("ssetmask", 4069),
-            new("stat", 4106),
-            new("stat64", 4213),
-            new("statfs", 4099),
-            new("statfs64", 4255),
-            new("statmount", 4457),
-            new("statx", 4366),
-            new("stime", 4025),
-            new("stty", 4031),
-            new("swapoff", 4115),
-            new("swapon", 4087),
-            new("symlink", 4083),
-            new("symlinkat", 4297),
-            new("sync", 4036),
-            new("sync_file_range", 4305),
-            new("syncfs", 4342),
-            new("syscall", 4000),
-            new("sysfs", 4135),
-            new("sysinfo", 4116),
-            new("syslog", 4103),
-            new("sysmips", 4149),
-            new("tee", 4306),
-            new("tgkill", 4266),
-            new("time", 4013),
-            new("timer_create", 4257),
-            new("timer_delete", 4261),
-            new("timer_getoverrun", 4260),
-            new("timer_gettime", 4259),
-            new("timer_gettime64", 4408),
-            new("timer_settime", 4258),
-            new("timer_settime64", 4409),
-            new("timerfd", 4318),
-            new("timerfd_create", 4321),
-            new("timerfd_gettime", 4322),
-            new("timerfd_gettime64", 4410),
-            new("timerfd_settime", 4323),
-            new("timerfd_settime64", 4411),
-            new("times", 4043),
-            new("tkill", 4236),
-            new("truncate", 4092),
-            new("truncate64", 4211),
-            new("ulimit", 4058),
-            new("umask", 4060),
-            new("umount", 4022),
-            new("umount2", 4052),
-            new("uname", 4122),
-            new("unlink", 4010),
-            new("unlinkat", 4294),
-            new("unshare", 4303),
-            new("unused109", 4109),
-            new("unused150", 4150),
-            new("unused18", 4018),
-            new("unused28", 4028),
-            new("unused59", 4059),
-            new("unused84", 4084),
-            new("uselib", 4086),
-            new("userfaultfd", 4357),
-            new("ustat", 4062),
-            new("utime", 4030),
-            new("utimensat", 4316),
-            new("utimensat_time64", 4412),
-            new("utimes", 4267),
-            new("vhangup", 4111),
-            new("vm86", 4113),
-            new("vmsplice", 4307),
-            new("vserver", 4277),
-            new("wait4", 4114),
-            new("waitid", 4278),
-            new("waitpid", 4007),
-            new("write", 4004),
-            new("writev", 4146),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_llseek 4140\n"u8 +
+            "_newselect 4142\n"u8 +
+            "_sysctl 4153\n"u8 +
+            "accept 4168\n"u8 +
+            "accept4 4334\n"u8 +
+            "access 4033\n"u8 +
+            "acct 4051\n"u8 +
+            "add_key 4280\n"u8 +
+            "adjtimex 4124\n"u8 +
+            "afs_syscall 4137\n"u8 +
+            "alarm 4027\n"u8 +
+            "bdflush 4134\n"u8 +
+            "bind 4169\n"u8 +
+            "bpf 4355\n"u8 +
+            "break 4017\n"u8 +
+            "brk 4045\n"u8 +
+            "cachectl 4148\n"u8 +
+            "cacheflush 4147\n"u8 +
+            "cachestat 4451\n"u8 +
+            "capget 4204\n"u8 +
+            "capset 4205\n"u8 +
+            "chdir 4012\n"u8 +
+            "chmod 4015\n"u8 +
+            "chown 4202\n"u8 +
+            "chroot 4061\n"u8 +
+            "clock_adjtime 4341\n"u8 +
+            "clock_adjtime64 4405\n"u8 +
+            "clock_getres 4264\n"u8 +
+            "clock_getres_time64 4406\n"u8 +
+            "clock_gettime 4263\n"u8 +
+            "clock_gettime64 4403\n"u8 +
+            "clock_nanosleep 4265\n"u8 +
+            "clock_nanosleep_time64 4407\n"u8 +
+            "clock_settime 4262\n"u8 +
+            "clock_settime64 4404\n"u8 +
+            "clone 4120\n"u8 +
+            "clone3 4435\n"u8 +
+            "close 4006\n"u8 +
+            "close_range 4436\n"u8 +
+            "connect 4170\n"u8 +
+            "copy_file_range 4360\n"u8 +
+            "creat 4008\n"u8 +
+            "create_module 4127\n"u8 +
+            "delete_module 4129\n"u8 +
+            "dup 4041\n"u8 +
+            "dup2 4063\n"u8 +
+            "dup3 4327\n"u8 +
+            "epoll_create 4248\n"u8 +
+            "epoll_create1 4326\n"u8 +
+            "epoll_ctl 4249\n"u8 +
+            "epoll_pwait 4313\n"u8 +
+            "epoll_pwait2 4441\n"u8 +
+            "epoll_wait 4250\n"u8 +
+            "eventfd 4319\n"u8 +
+            "eventfd2 4325\n"u8 +
+            "execve 4011\n"u8 +
+            "execveat 4356\n"u8 +
+            "exit 4001\n"u8 +
+            "exit_group 4246\n"u8 +
+            "faccessat 4300\n"u8 +
+            "faccessat2 4439\n"u8 +
+            "fadvise64 4254\n"u8 +
+            "fallocate 4320\n"u8 +
+            "fanotify_init 4336\n"u8 +
+            "fanotify_mark 4337\n"u8 +
+            "fchdir 4133\n"u8 +
+            "fchmod 4094\n"u8 +
+            "fchmodat 4299\n"u8 +
+            "fchmodat2 4452\n"u8 +
+            "fchown 4095\n"u8 +
+            "fchownat 4291\n"u8 +
+            "fcntl 4055\n"u8 +
+            "fcntl64 4220\n"u8 +
+            "fdatasync 4152\n"u8 +
+            "fgetxattr 4229\n"u8 +
+            "file_getattr 4468\n"u8 +
+            "file_setattr 4469\n"u8 +
+            "finit_module 4348\n"u8 +
+            "flistxattr 4232\n"u8 +
+            "flock 4143\n"u8 +
+            "fork 4002\n"u8 +
+            "fremovexattr 4235\n"u8 +
+            "fsconfig 4431\n"u8 +
+            "fsetxattr 4226\n"u8 +
+            "fsmount 4432\n"u8 +
+            "fsopen 4430\n"u8 +
+            "fspick 4433\n"u8 +
+            "fstat 4108\n"u8 +
+            "fstat64 4215\n"u8 +
+            "fstatat64 4293\n"u8 +
+            "fstatfs 4100\n"u8 +
+            "fstatfs64 4256\n"u8 +
+            "fsync 4118\n"u8 +
+            "ftime 4035\n"u8 +
+            "ftruncate 4093\n"u8 +
+            "ftruncate64 4212\n"u8 +
+            "futex 4238\n"u8 +
+            "futex_requeue 4456\n"u8 +
+            "futex_time64 4422\n"u8 +
+            "futex_wait 4455\n"u8 +
+            "futex_waitv 4449\n"u8 +
+            "futex_wake 4454\n"u8 +
+            "futimesat 4292\n"u8 +
+            "get_kernel_syms 4130\n"u8 +
+            "get_mempolicy 4269\n"u8 +
+            "get_robust_list 4310\n"u8 +
+            "getcpu 4312\n"u8 +
+            "getcwd 4203\n"u8 +
+            "getdents 4141\n"u8 +
+            "getdents64 4219\n"u8 +
+            "getegid 4050\n"u8 +
+            "geteuid 4049\n"u8 +
+            "getgid 4047\n"u8 +
+            "getgroups 4080\n"u8 +
+            "getitimer 4105\n"u8 +
+            "getpeername 4171\n"u8 +
+            "getpgid 4132\n"u8 +
+            "getpgrp 4065\n"u8 +
+            "getpid 4020\n"u8 +
+            "getpmsg 4208\n"u8 +
+            "getppid 4064\n"u8 +
+            "getpriority 4096\n"u8 +
+            "getrandom 4353\n"u8 +
+            "getresgid 4191\n"u8 +
+            "getresuid 4186\n"u8 +
+            "getrlimit 4076\n"u8 +
+            "getrusage 4077\n"u8 +
+            "getsid 4151\n"u8 +
+            "getsockname 4172\n"u8 +
+            "getsockopt 4173\n"u8 +
+            "gettid 4222\n"u8 +
+            "gettimeofday 4078\n"u8 +
+            "getuid 4024\n"u8 +
+            "getxattr 4227\n"u8 +
+            "getxattrat 4464\n"u8 +
+            "gtty 4032\n"u8 +
+            "idle 4112\n"u8 +
+            "init_module 4128\n"u8 +
+            "inotify_add_watch 4285\n"u8 +
+            "inotify_init 4284\n"u8 +
+            "inotify_init1 4329\n"u8 +
+            "inotify_rm_watch 4286\n"u8 +
+            "io_cancel 4245\n"u8 +
+            "io_destroy 4242\n"u8 +
+            "io_getevents 4243\n"u8 +
+            "io_pgetevents 4368\n"u8 +
+            "io_pgetevents_time64 4416\n"u8 +
+            "io_setup 4241\n"u8 +
+            "io_submit 4244\n"u8 +
+            "io_uring_enter 4426\n"u8 +
+            "io_uring_register 4427\n"u8 +
+            "io_uring_setup 4425\n"u8 +
+            "ioctl 4054\n"u8 +
+            "ioperm 4101\n"u8 +
+            "iopl 4110\n"u8 +
+            "ioprio_get 4315\n"u8 +
+            "ioprio_set 4314\n"u8 +
+            "ipc 4117\n"u8 +
+            "kcmp 4347\n"u8 +
+            "kexec_load 4311\n"u8 +
+            "keyctl 4282\n"u8 +
+            "kill 4037\n"u8 +
+            "landlock_add_rule 4445\n"u8 +
+            "landlock_create_ruleset 4444\n"u8 +
+            "landlock_restrict_self 4446\n"u8 +
+            "lchown 4016\n"u8 +
+            "lgetxattr 4228\n"u8 +
+            "link 4009\n"u8 +
+            "linkat 4296\n"u8 +
+            "listen 4174\n"u8 +
+            "listmount 4458\n"u8 +
+            "listns 4470\n"u8 +
+            "listxattr 4230\n"u8 +
+            "listxattrat 4465\n"u8 +
+            "llistxattr 4231\n"u8 +
+            "lock 4053\n"u8 +
+            "lookup_dcookie 4247\n"u8 +
+            "lremovexattr 4234\n"u8 +
+            "lseek 4019\n"u8 +
+            "lsetxattr 4225\n"u8 +
+            "lsm_get_self_attr 4459\n"u8 +
+            "lsm_list_modules 4461\n"u8 +
+            "lsm_set_self_attr 4460\n"u8 +
+            "lstat 4107\n"u8 +
+            "lstat64 4214\n"u8 +
+            "madvise 4218\n"u8 +
+            "map_shadow_stack 4453\n"u8 +
+            "mbind 4268\n"u8 +
+            "membarrier 4358\n"u8 +
+            "memfd_create 4354\n"u8 +
+            "migrate_pages 4287\n"u8 +
+            "mincore 4217\n"u8 +
+            "mkdir 4039\n"u8 +
+            "mkdirat 4289\n"u8 +
+            "mknod 4014\n"u8 +
+            "mknodat 4290\n"u8 +
+            "mlock 4154\n"u8 +
+            "mlock2 4359\n"u8 +
+            "mlockall 4156\n"u8 +
+            "mmap 4090\n"u8 +
+            "mmap2 4210\n"u8 +
+            "modify_ldt 4123\n"u8 +
+            "mount 4021\n"u8 +
+            "mount_setattr 4442\n"u8 +
+            "move_mount 4429\n"u8 +
+            "move_pages 4308\n"u8 +
+            "mprotect 4125\n"u8 +
+            "mpx 4056\n"u8 +
+            "mq_getsetattr 4276\n"u8 +
+            "mq_notify 4275\n"u8 +
+            "mq_open 4271\n"u8 +
+            "mq_timedreceive 4274\n"u8 +
+            "mq_timedreceive_time64 4419\n"u8 +
+            "mq_timedsend 4273\n"u8 +
+            "mq_timedsend_time64 4418\n"u8 +
+            "mq_unlink 4272\n"u8 +
+            "mremap 4167\n"u8 +
+            "mseal 4462\n"u8 +
+            "msgctl 4402\n"u8 +
+            "msgget 4399\n"u8 +
+            "msgrcv 4401\n"u8 +
+            "msgsnd 4400\n"u8 +
+            "msync 4144\n"u8 +
+            "munlock 4155\n"u8 +
+            "munlockall 4157\n"u8 +
+            "munmap 4091\n"u8 +
+            "name_to_handle_at 4339\n"u8 +
+            "nanosleep 4166\n"u8 +
+            "nfsservctl 4189\n"u8 +
+            "nice 4034\n"u8 +
+            "open 4005\n"u8 +
+            "open_by_handle_at 4340\n"u8 +
+            "open_tree 4428\n"u8 +
+            "open_tree_attr 4467\n"u8 +
+            "openat 4288\n"u8 +
+            "openat2 4437\n"u8 +
+            "pause 4029\n"u8 +
+            "perf_event_open 4333\n"u8 +
+            "personality 4136\n"u8 +
+            "pidfd_getfd 4438\n"u8 +
+            "pidfd_open 4434\n"u8 +
+            "pidfd_send_signal 4424\n"u8 +
+            "pipe 4042\n"u8 +
+            "pipe2 4328\n"u8 +
+            "pivot_root 4216\n"u8 +
+            "pkey_alloc 4364\n"u8 +
+            "pkey_free 4365\n"u8 +
+            "pkey_mprotect 4363\n"u8 +
+            "poll 4188\n"u8 +
+            "ppoll 4302\n"u8 +
+            "ppoll_time64 4414\n"u8 +
+            "prctl 4192\n"u8 +
+            "pread64 4200\n"u8 +
+            "preadv 4330\n"u8 +
+            "preadv2 4361\n"u8 +
+            "prlimit64 4338\n"u8 +
+            "process_madvise 4440\n"u8 +
+            "process_mrelease 4448\n"u8 +
+            "process_vm_readv 4345\n"u8 +
+            "process_vm_writev 4346\n"u8 +
+            "prof 4044\n"u8 +
+            "profil 4098\n"u8 +
+            "pselect6 4301\n"u8 +
+            "pselect6_time64 4413\n"u8 +
+            "ptrace 4026\n"u8 +
+            "putpmsg 4209\n"u8 +
+            "pwrite64 4201\n"u8 +
+            "pwritev 4331\n"u8 +
+            "pwritev2 4362\n"u8 +
+            "query_module 4187\n"u8 +
+            "quotactl 4131\n"u8 +
+            "quotactl_fd 4443\n"u8 +
+            "read 4003\n"u8 +
+            "readahead 4223\n"u8 +
+            "readdir 4089\n"u8 +
+            "readlink 4085\n"u8 +
+            "readlinkat 4298\n"u8 +
+            "readv 4145\n"u8 +
+            "reboot 4088\n"u8 +
+            "recv 4175\n"u8 +
+            "recvfrom 4176\n"u8 +
+            "recvmmsg 4335\n"u8 +
+            "recvmmsg_time64 4417\n"u8 +
+            "recvmsg 4177\n"u8 +
+            "remap_file_pages 4251\n"u8 +
+            "removexattr 4233\n"u8 +
+            "removexattrat 4466\n"u8 +
+            "rename 4038\n"u8 +
+            "renameat 4295\n"u8 +
+            "renameat2 4351\n"u8 +
+            "request_key 4281\n"u8 +
+            "reserved221 4221\n"u8 +
+            "reserved82 4082\n"u8 +
+            "restart_syscall 4253\n"u8 +
+            "rmdir 4040\n"u8 +
+            "rseq 4367\n"u8 +
+            "rt_sigaction 4194\n"u8 +
+            "rt_sigpending 4196\n"u8 +
+            "rt_sigprocmask 4195\n"u8 +
+            "rt_sigqueueinfo 4198\n"u8 +
+            "rt_sigreturn 4193\n"u8 +
+            "rt_sigsuspend 4199\n"u8 +
+            "rt_sigtimedwait 4197\n"u8 +
+            "rt_sigtimedwait_time64 4421\n"u8 +
+            "rt_tgsigqueueinfo 4332\n"u8 +
+            "sched_get_priority_max 4163\n"u8 +
+            "sched_get_priority_min 4164\n"u8 +
+            "sched_getaffinity 4240\n"u8 +
+            "sched_getattr 4350\n"u8 +
+            "sched_getparam 4159\n"u8 +
+            "sched_getscheduler 4161\n"u8 +
+            "sched_rr_get_interval 4165\n"u8 +
+            "sched_rr_get_interval_time64 4423\n"u8 +
+            "sched_setaffinity 4239\n"u8 +
+            "sched_setattr 4349\n"u8 +
+            "sched_setparam 4158\n"u8 +
+            "sched_setscheduler 4160\n"u8 +
+            "sched_yield 4162\n"u8 +
+            "seccomp 4352\n"u8 +
+            "semctl 4394\n"u8 +
+            "semget 4393\n"u8 +
+            "semtimedop_time64 4420\n"u8 +
+            "send 4178\n"u8 +
+            "sendfile 4207\n"u8 +
+            "sendfile64 4237\n"u8 +
+            "sendmmsg 4343\n"u8 +
+            "sendmsg 4179\n"u8 +
+            "sendto 4180\n"u8 +
+            "set_mempolicy 4270\n"u8 +
+            "set_mempolicy_home_node 4450\n"u8 +
+            "set_robust_list 4309\n"u8 +
+            "set_thread_area 4283\n"u8 +
+            "set_tid_address 4252\n"u8 +
+            "setdomainname 4121\n"u8 +
+            "setfsgid 4139\n"u8 +
+            "setfsuid 4138\n"u8 +
+            "setgid 4046\n"u8 +
+            "setgroups 4081\n"u8 +
+            "sethostname 4074\n"u8 +
+            "setitimer 4104\n"u8 +
+            "setns 4344\n"u8 +
+            "setpgid 4057\n"u8 +
+            "setpriority 4097\n"u8 +
+            "setregid 4071\n"u8 +
+            "setresgid 4190\n"u8 +
+            "setresuid 4185\n"u8 +
+            "setreuid 4070\n"u8 +
+            "setrlimit 4075\n"u8 +
+            "setsid 4066\n"u8 +
+            "setsockopt 4181\n"u8 +
+            "settimeofday 4079\n"u8 +
+            "setuid 4023\n"u8 +
+            "setxattr 4224\n"u8 +
+            "setxattrat 4463\n"u8 +
+            "sgetmask 4068\n"u8 +
+            "shmat 4397\n"u8 +
+            "shmctl 4396\n"u8 +
+            "shmdt 4398\n"u8 +
+            "shmget 4395\n"u8 +
+            "shutdown 4182\n"u8 +
+            "sigaction 4067\n"u8 +
+            "sigaltstack 4206\n"u8 +
+            "signal 4048\n"u8 +
+            "signalfd 4317\n"u8 +
+            "signalfd4 4324\n"u8 +
+            "sigpending 4073\n"u8 +
+            "sigprocmask 4126\n"u8 +
+            "sigreturn 4119\n"u8 +
+            "sigsuspend 4072\n"u8 +
+            "socket 4183\n"u8 +
+            "socketcall 4102\n"u8 +
+            "socketpair 4184\n"u8 +
+            "splice 4304\n"u8 +
+            "ssetmask 4069\n"u8 +
+            "stat 4106\n"u8 +
+            "stat64 4213\n"u8 +
+            "statfs 4099\n"u8 +
+            "statfs64 4255\n"u8 +
+            "statmount 4457\n"u8 +
+            "statx 4366\n"u8 +
+            "stime 4025\n"u8 +
+            "stty 4031\n"u8 +
+            "swapoff 4115\n"u8 +
+            "swapon 4087\n"u8 +
+            "symlink 4083\n"u8 +
+            "symlinkat 4297\n"u8 +
+            "sync 4036\n"u8 +
+            "sync_file_range 4305\n"u8 +
+            "syncfs 4342\n"u8 +
+            "syscall 4000\n"u8 +
+            "sysfs 4135\n"u8 +
+            "sysinfo 4116\n"u8 +
+            "syslog 4103\n"u8 +
+            "sysmips 4149\n"u8 +
+            "tee 4306\n"u8 +
+            "tgkill 4266\n"u8 +
+            "time 4013\n"u8 +
+            "timer_create 4257\n"u8 +
+            "timer_delete 4261\n"u8 +
+            "timer_getoverrun 4260\n"u8 +
+            "timer_gettime 4259\n"u8 +
+            "timer_gettime64 4408\n"u8 +
+            "timer_settime 4258\n"u8 +
+            "timer_settime64 4409\n"u8 +
+            "timerfd 4318\n"u8 +
+            "timerfd_create 4321\n"u8 +
+            "timerfd_gettime 4322\n"u8 +
+            "timerfd_gettime64 4410\n"u8 +
+            "timerfd_settime 4323\n"u8 +
+            "timerfd_settime64 4411\n"u8 +
+            "times 4043\n"u8 +
+            "tkill 4236\n"u8 +
+            "truncate 4092\n"u8 +
+            "truncate64 4211\n"u8 +
+            "ulimit 4058\n"u8 +
+            "umask 4060\n"u8 +
+            "umount 4022\n"u8 +
+            "umount2 4052\n"u8 +
+            "uname 4122\n"u8 +
+            "unlink 4010\n"u8 +
+            "unlinkat 4294\n"u8 +
+            "unshare 4303\n"u8 +
+            "unused109 4109\n"u8 +
+            "unused150 4150\n"u8 +
+            "unused18 4018\n"u8 +
+            "unused28 4028\n"u8 +
+            "unused59 4059\n"u8 +
+            "unused84 4084\n"u8 +
+            "uselib 4086\n"u8 +
+            "userfaultfd 4357\n"u8 +
+            "ustat 4062\n"u8 +
+            "utime 4030\n"u8 +
+            "utimensat 4316\n"u8 +
+            "utimensat_time64 4412\n"u8 +
+            "utimes 4267\n"u8 +
+            "vhangup 4111\n"u8 +
+            "vm86 4113\n"u8 +
+            "vmsplice 4307\n"u8 +
+            "vserver 4277\n"u8 +
+            "wait4 4114\n"u8 +
+            "waitid 4278\n"u8 +
+            "waitpid 4007\n"u8 +
+            "write 4004\n"u8 +
+            "writev 4146\n"u8));
 }

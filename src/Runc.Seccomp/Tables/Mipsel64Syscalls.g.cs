@@ -10,381 +10,379 @@ internal static class Mipsel64Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_MIPSEL64", 0xC0000008u, ArgumentBits: 64, LittleEndian: true,
-        Entries:
-        [
-            new("_newselect", 5022),
-            new("_sysctl", 5152),
-            new("accept", 5042),
-            new("accept4", 5293),
-            new("access", 5020),
-            new("acct", 5158),
-            new("add_key", 5239),
-            new("adjtimex", 5154),
-            new("afs_syscall", 5176),
-            new("alarm", 5037),
-            new("bind", 5048),
-            new("bpf", 5315),
-            new("brk", 5012),
-            new("cachectl", 5198),
-            new("cacheflush", 5197),
-            new("cachestat", 5451),
-            new("capget", 5123),
-            new("capset", 5124),
-            new("chdir", 5078),
-            new("chmod", 5088),
-            new("chown", 5090),
-            new("chroot", 5156),
-            new("clock_adjtime", 5300),
-            new("clock_getres", 5223),
-            new("clock_gettime", 5222),
-            new("clock_nanosleep", 5224),
-            new("clock_settime", 5221),
-            new("clone", 5055),
-            new("clone3", 5435),
-            new("close", 5003),
-            new("close_range", 5436),
-            new("connect", 5041),
-            new("copy_file_range", 5320),
-            new("creat", 5083),
-            new("create_module", 5167),
-            new("delete_module", 5169),
-            new("dup", 5031),
-            new("dup2", 5032),
-            new("dup3", 5286),
-            new("epoll_create", 5207),
-            new("epoll_create1", 5285),
-            new("epoll_ctl", 5208),
-            new("epoll_pwait", 5272),
-            new("epoll_pwait2", 5441),
-            new("epoll_wait", 5209),
-            new("eventfd", 5278),
-            new("eventfd2", 5284),
-            new("execve", 5057),
-            new("execveat", 5316),
-            new("exit", 5058),
-            new("exit_group", 5205),
-            new("faccessat", 5259),
-            new("faccessat2", 5439),
-            new("fadvise64", 5215),
-            new("fallocate", 5279),
-            new("fanotify_init", 5295),
-            new("fanotify_mark", 5296),
-            new("fchdir", 5079),
-            new("fchmod", 5089),
-            new("fchmodat", 5258),
-            new("fchmodat2", 5452),
-            new("fchown", 5091),
-            new("fchownat", 5250),
-            new("fcntl", 5070),
-            new("fdatasync", 5073),
-            new("fgetxattr", 5185),
-            new("file_getattr", 5468),
-            new("file_setattr", 5469),
-            new("finit_module", 5307),
-            new("flistxattr", 5188),
-            new("flock", 5071),
-            new("fork", 5056),
-            new("fremovexattr", 5191),
-            new("fsconfig", 5431),
-            new("fsetxattr", 5182),
-            new("fsmount", 5432),
-            new("fsopen", 5430),
-            new("fspick", 5433),
-            new("fstat", 5005),
-            new("fstatfs", 5135),
-            new("fsync", 5072),
-            new("ftruncate", 5075),
-            new("futex", 5194),
-            new("futex_requeue", 5456),
-            new("futex_wait", 5455),
-            new("futex_waitv", 5449),
-            new("futex_wake", 5454),
-            new("futimesat", 5251),
-            new("get_kernel_syms", 5170),
-            new("get_mempolicy", 5228),
-            new("get_robust_list", 5269),
-            new("getcpu", 5271),
-            new("getcwd", 5077),
-            new("getdents", 5076),
-            new("getdents64", 5308),
-            new("getegid", 5106),
-            new("geteuid", 5105),
-            new("getgid", 5102),
-            new("getgroups", 5113),
-            new("getitimer", 5035),
-            new("getpeername", 5051),
-            new("getpgid", 5119),
-            new("getpgrp", 5109),
-            new("getpid", 5038),
-            new("getpmsg", 5174),
-            new("getppid", 5108),
-            new("getpriority", 5137),
-            new("getrandom", 5313),
-            new("getresgid", 5118),
-            new("getresuid", 5116),
-            new("getrlimit", 5095),
-            new("getrusage", 5096),
-            new("getsid", 5122),
-            new("getsockname", 5050),
-            new("getsockopt", 5054),
-            new("gettid", 5178),
-            new("gettimeofday", 5094),
-            new("getuid", 5100),
-            new("getxattr", 5183),
-            new("getxattrat", 5464),
-            new("init_module", 5168),
-            new("inotify_add_watch", 5244),
-            new("inotify_init", 5243),
-            new("inotify_init1", 5288),
-            new("inotify_rm_watch", 5245),
-            new("io_cancel", 5204),
-            new("io_destroy", 5201),
-            new("io_getevents", 5202),
-            new("io_pgetevents", 5328),
-            new("io_setup", 5200),
-            new("io_submit", 5203),
-            new("io_uring_enter", 5426),
-            new("io_uring_register", 5427),
-            new("io_uring_setup", 5425),
-            new("ioctl", 5015),
-            new("ioprio_get", 5274),
-            new("ioprio_set", 5273),
-            new("kcmp", 5306),
-            new("kexec_load", 5270),
-            new("keyctl", 5241),
-            new("kill", 5060),
-            new("landlock_add_rule", 5445),
-            new("landlock_create_ruleset", 5444),
-            new("landlock_restrict_self", 5446),
-            new("lchown", 5092),
-            new("lgetxattr", 5184),
-            new("link", 5084),
-            new("linkat", 5255),
-            new("listen", 5049),
-            new("listmount", 5458),
-            new("listns", 5470),
-            new("listxattr", 5186),
-            new("listxattrat", 5465),
-            new("llistxattr", 5187),
-            new("lookup_dcookie", 5206),
-            new("lremovexattr", 5190),
-            new("lseek", 5008),
-            new("lsetxattr", 5181),
-            new("lsm_get_self_attr", 5459),
-            new("lsm_list_modules", 5461),
-            new("lsm_set_self_attr", 5460),
-            new("lstat", 5006),
-            new("madvise", 5027),
-            new("map_shadow_stack", 5453),
-            new("mbind", 5227),
-            new("membarrier", 5318),
-            new("memfd_create", 5314),
-            new("migrate_pages", 5246),
-            new("mincore", 5026),
-            new("mkdir", 5081),
-            new("mkdirat", 5248),
-            new("mknod", 5131),
-            new("mknodat", 5249),
-            new("mlock", 5146),
-            new("mlock2", 5319),
-            new("mlockall", 5148),
-            new("mmap", 5009),
-            new("mount", 5160),
-            new("mount_setattr", 5442),
-            new("move_mount", 5429),
-            new("move_pages", 5267),
-            new("mprotect", 5010),
-            new("mq_getsetattr", 5235),
-            new("mq_notify", 5234),
-            new("mq_open", 5230),
-            new("mq_timedreceive", 5233),
-            new("mq_timedsend", 5232),
-            new("mq_unlink", 5231),
-            new("mremap", 5024),
-            new("mseal", 5462),
-            new("msgctl", 5069),
-            new("msgget", 5066),
-            new("msgrcv", 5068),
-            new("msgsnd", 5067),
-            new("msync", 5025),
-            new("munlock", 5147),
-            new("munlockall", 5149),
-            new("munmap", 5011),
-            new("name_to_handle_at", 5298),
-            new("nanosleep", 5034),
-            new("newfstatat", 5252),
-            new("nfsservctl", 5173),
-            new("open", 5002),
-            new("open_by_handle_at", 5299),
-            new("open_tree", 5428),
-            new("open_tree_attr", 5467),
-            new("openat", 5247),
-            new("openat2", 5437),
-            new("pause", 5033),
-            new("perf_event_open", 5292),
-            new("personality", 5132),
-            new("pidfd_getfd", 5438),
-            new("pidfd_open", 5434),
-            new("pidfd_send_signal", 5424),
-            new("pipe", 5021),
-            new("pipe2", 5287),
-            new("pivot_root", 5151),
-            new("pkey_alloc", 5324),
-            new("pkey_free", 5325),
-            new("pkey_mprotect", 5323),
-            new("poll", 5007),
-            new("ppoll", 5261),
-            new("prctl", 5153),
-            new("pread64", 5016),
-            new("preadv", 5289),
-            new("preadv2", 5321),
-            new("prlimit64", 5297),
-            new("process_madvise", 5440),
-            new("process_mrelease", 5448),
-            new("process_vm_readv", 5304),
-            new("process_vm_writev", 5305),
-            new("pselect6", 5260),
-            new("ptrace", 5099),
-            new("putpmsg", 5175),
-            new("pwrite64", 5017),
-            new("pwritev", 5290),
-            new("pwritev2", 5322),
-            new("query_module", 5171),
-            new("quotactl", 5172),
-            new("quotactl_fd", 5443),
-            new("read", 5000),
-            new("readahead", 5179),
-            new("readlink", 5087),
-            new("readlinkat", 5257),
-            new("readv", 5018),
-            new("reboot", 5164),
-            new("recvfrom", 5044),
-            new("recvmmsg", 5294),
-            new("recvmsg", 5046),
-            new("remap_file_pages", 5210),
-            new("removexattr", 5189),
-            new("removexattrat", 5466),
-            new("rename", 5080),
-            new("renameat", 5254),
-            new("renameat2", 5311),
-            new("request_key", 5240),
-            new("reserved177", 5177),
-            new("reserved193", 5193),
-            new("restart_syscall", 5213),
-            new("rmdir", 5082),
-            new("rseq", 5327),
-            new("rt_sigaction", 5013),
-            new("rt_sigpending", 5125),
-            new("rt_sigprocmask", 5014),
-            new("rt_sigqueueinfo", 5127),
-            new("rt_sigreturn", 5211),
-            new("rt_sigsuspend", 5128),
-            new("rt_sigtimedwait", 5126),
-            new("rt_tgsigqueueinfo", 5291),
-            new("sched_get_priority_max", 5143),
-            new("sched_get_priority_min", 5144),
-            new("sched_getaffinity", 5196),
-            new("sched_getattr", 5310),
-            new("sched_getparam", 5140),
-            new("sched_getscheduler", 5142),
-            new("sched_rr_get_interval", 5145),
-            new("sched_setaffinity", 5195),
-            new("sched_setattr", 5309),
-            new("sched_setparam", 5139),
-            new("sched_setscheduler", 5141),
-            new("sched_yield", 5023),
-            new("seccomp", 5312),
-            new("semctl", 5064),
-            new("semget", 5062),
-            new("semop", 5063),
-            new("semtimedop", 5214),
-            new("sendfile", 5039),
-            new("sendmmsg", 5302),
-            new("sendmsg", 5045),
-            new("sendto", 5043),
-            new("set_mempolicy", 5229),
-            new("set_mempolicy_home_node", 5450),
-            new("set_robust_list", 5268),
-            new("set_thread_area", 5242),
-            new("set_tid_address", 5212),
-            new("setdomainname", 5166),
-            new("setfsgid", 5121),
-            new("setfsuid", 5120),
-            new("setgid", 5104),
-            new("setgroups", 5114),
-            new("sethostname", 5165),
-            new("setitimer", 5036),
-            new("setns", 5303),
-            new("setpgid", 5107),
-            new("setpriority", 5138),
-            new("setregid", 5112),
-            new("setresgid", 5117),
-            new("setresuid", 5115),
-            new("setreuid", 5111),
-            new("setrlimit", 5155),
-            new("setsid", 5110),
-            new("setsockopt", 5053),
-            new("settimeofday", 5159),
-            new("setuid", 5103),
-            new("setxattr", 5180),
-            new("setxattrat", 5463),
-            new("shmat", 5029),
-            new("shmctl", 5030),
-            new("shmdt", 5065),
-            new("shmget", 5028),
-            new("shutdown", 5047),
-            new("sigaltstack", 5129),
-            new("signalfd", 5276),
-            new("signalfd4", 5283),
-            new("socket", 5040),
-            new("socketpair", 5052),
-            new("splice", 5263),
-            new("stat", 5004),
-            new("statfs", 5134),
-            new("statmount", 5457),
-            new("statx", 5326),
-            new("swapoff", 5163),
-            new("swapon", 5162),
-            new("symlink", 5086),
-            new("symlinkat", 5256),
-            new("sync", 5157),
-            new("sync_file_range", 5264),
-            new("syncfs", 5301),
-            new("sysfs", 5136),
-            new("sysinfo", 5097),
-            new("syslog", 5101),
-            new("sysmips", 5199),
-            new("tee", 5265),
-            new("tgkill", 5225),
-            new("timer_create", 5216),
-            new("timer_delete", 5220),
-            new("timer_getoverrun", 5219),
-            new("timer_gettime", 5218),
-            new("timer_settime", 5217),
-            new("timerfd", 5277),
-            new("timerfd_create", 5280),
-            new("timerfd_gettime", 5281),
-            new("timerfd_settime", 5282),
-            new("times", 5098),
-            new("tkill", 5192),
-            new("truncate", 5074),
-            new("umask", 5093),
-            new("umount2", 5161),
-            new("uname", 5061),
-            new("unlink", 5085),
-            new("unlinkat", 5253),
-            new("unshare", 5262),
-            new("userfaultfd", 5317),
-            new("ustat", 5133),
-            new("utime", 5130),
-            new("utimensat", 5275),
-            new("utimes", 5226),
-            new("vhangup", 5150),
-            new("vmsplice", 5266),
-            new("vserver", 5236),
-            new("wait4", 5059),
-            new("waitid", 5237),
-            new("write", 5001),
-            new("writev", 5019),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_newselect 5022\n"u8 +
+            "_sysctl 5152\n"u8 +
+            "accept 5042\n"u8 +
+            "accept4 5293\n"u8 +
+            "access 5020\n"u8 +
+            "acct 5158\n"u8 +
+            "add_key 5239\n"u8 +
+            "adjtimex 5154\n"u8 +
+            "afs_syscall 5176\n"u8 +
+            "alarm 5037\n"u8 +
+            "bind 5048\n"u8 +
+            "bpf 5315\n"u8 +
+            "brk 5012\n"u8 +
+            "cachectl 5198\n"u8 +
+            "cacheflush 5197\n"u8 +
+            "cachestat 5451\n"u8 +
+            "capget 5123\n"u8 +
+            "capset 5124\n"u8 +
+            "chdir 5078\n"u8 +
+            "chmod 5088\n"u8 +
+            "chown 5090\n"u8 +
+            "chroot 5156\n"u8 +
+            "clock_adjtime 5300\n"u8 +
+            "clock_getres 5223\n"u8 +
+            "clock_gettime 5222\n"u8 +
+            "clock_nanosleep 5224\n"u8 +
+            "clock_settime 5221\n"u8 +
+            "clone 5055\n"u8 +
+            "clone3 5435\n"u8 +
+            "close 5003\n"u8 +
+            "close_range 5436\n"u8 +
+            "connect 5041\n"u8 +
+            "copy_file_range 5320\n"u8 +
+            "creat 5083\n"u8 +
+            "create_module 5167\n"u8 +
+            "delete_module 5169\n"u8 +
+            "dup 5031\n"u8 +
+            "dup2 5032\n"u8 +
+            "dup3 5286\n"u8 +
+            "epoll_create 5207\n"u8 +
+            "epoll_create1 5285\n"u8 +
+            "epoll_ctl 5208\n"u8 +
+            "epoll_pwait 5272\n"u8 +
+            "epoll_pwait2 5441\n"u8 +
+            "epoll_wait 5209\n"u8 +
+            "eventfd 5278\n"u8 +
+            "eventfd2 5284\n"u8 +
+            "execve 5057\n"u8 +
+            "execveat 5316\n"u8 +
+            "exit 5058\n"u8 +
+            "exit_group 5205\n"u8 +
+            "faccessat 5259\n"u8 +
+            "faccessat2 5439\n"u8 +
+            "fadvise64 5215\n"u8 +
+            "fallocate 5279\n"u8 +
+            "fanotify_init 5295\n"u8 +
+            "fanotify_mark 5296\n"u8 +
+            "fchdir 5079\n"u8 +
+            "fchmod 5089\n"u8 +
+            "fchmodat 5258\n"u8 +
+            "fchmodat2 5452\n"u8 +
+            "fchown 5091\n"u8 +
+            "fchownat 5250\n"u8 +
+            "fcntl 5070\n"u8 +
+            "fdatasync 5073\n"u8 +
+            "fgetxattr 5185\n"u8 +
+            "file_getattr 5468\n"u8 +
+            "file_setattr 5469\n"u8 +
+            "finit_module 5307\n"u8 +
+            "flistxattr 5188\n"u8 +
+            "flock 5071\n"u8 +
+            "fork 5056\n"u8 +
+            "fremovexattr 5191\n"u8 +
+            "fsconfig 5431\n"u8 +
+            "fsetxattr 5182\n"u8 +
+            "fsmount 5432\n"u8 +
+            "fsopen 5430\n"u8 +
+            "fspick 5433\n"u8 +
+            "fstat 5005\n"u8 +
+            "fstatfs 5135\n"u8 +
+            "fsync 5072\n"u8 +
+            "ftruncate 5075\n"u8 +
+            "futex 5194\n"u8 +
+            "futex_requeue 5456\n"u8 +
+            "futex_wait 5455\n"u8 +
+            "futex_waitv 5449\n"u8 +
+            "futex_wake 5454\n"u8 +
+            "futimesat 5251\n"u8 +
+            "get_kernel_syms 5170\n"u8 +
+            "get_mempolicy 5228\n"u8 +
+            "get_robust_list 5269\n"u8 +
+            "getcpu 5271\n"u8 +
+            "getcwd 5077\n"u8 +
+            "getdents 5076\n"u8 +
+            "getdents64 5308\n"u8 +
+            "getegid 5106\n"u8 +
+            "geteuid 5105\n"u8 +
+            "getgid 5102\n"u8 +
+            "getgroups 5113\n"u8 +
+            "getitimer 5035\n"u8 +
+            "getpeername 5051\n"u8 +
+            "getpgid 5119\n"u8 +
+            "getpgrp 5109\n"u8 +
+            "getpid 5038\n"u8 +
+            "getpmsg 5174\n"u8 +
+            "getppid 5108\n"u8 +
+            "getpriority 5137\n"u8 +
+            "getrandom 5313\n"u8 +
+            "getresgid 5118\n"u8 +
+            "getresuid 5116\n"u8 +
+            "getrlimit 5095\n"u8 +
+            "getrusage 5096\n"u8 +
+            "getsid 5122\n"u8 +
+            "getsockname 5050\n"u8 +
+            "getsockopt 5054\n"u8 +
+            "gettid 5178\n"u8 +
+            "gettimeofday 5094\n"u8 +
+            "getuid 5100\n"u8 +
+            "getxattr 5183\n"u8 +
+            "getxattrat 5464\n"u8 +
+            "init_module 5168\n"u8 +
+            "inotify_add_watch 5244\n"u8 +
+            "inotify_init 5243\n"u8 +
+            "inotify_init1 5288\n"u8 +
+            "inotify_rm_watch 5245\n"u8 +
+            "io_cancel 5204\n"u8 +
+            "io_destroy 5201\n"u8 +
+            "io_getevents 5202\n"u8 +
+            "io_pgetevents 5328\n"u8 +
+            "io_setup 5200\n"u8 +
+            "io_submit 5203\n"u8 +
+            "io_uring_enter 5426\n"u8 +
+            "io_uring_register 5427\n"u8 +
+            "io_uring_setup 5425\n"u8 +
+            "ioctl 5015\n"u8 +
+            "ioprio_get 5274\n"u8 +
+            "ioprio_set 5273\n"u8 +
+            "kcmp 5306\n"u8 +
+            "kexec_load 5270\n"u8 +
+            "keyctl 5241\n"u8 +
+            "kill 5060\n"u8 +
+            "landlock_add_rule 5445\n"u8 +
+            "landlock_create_ruleset 5444\n"u8 +
+            "landlock_restrict_self 5446\n"u8 +
+            "lchown 5092\n"u8 +
+            "lgetxattr 5184\n"u8 +
+            "link 5084\n"u8 +
+            "linkat 5255\n"u8 +
+            "listen 5049\n"u8 +
+            "listmount 5458\n"u8 +
+            "listns 5470\n"u8 +
+            "listxattr 5186\n"u8 +
+            "listxattrat 5465\n"u8 +
+            "llistxattr 5187\n"u8 +
+            "lookup_dcookie 5206\n"u8 +
+            "lremovexattr 5190\n"u8 +
+            "lseek 5008\n"u8 +
+            "lsetxattr 5181\n"u8 +
+            "lsm_get_self_attr 5459\n"u8 +
+            "lsm_list_modules 5461\n"u8 +
+            "lsm_set_self_attr 5460\n"u8 +
+            "lstat 5006\n"u8 +
+            "madvise 5027\n"u8 +
+            "map_shadow_stack 5453\n"u8 +
+            "mbind 5227\n"u8 +
+            "membarrier 5318\n"u8 +
+            "memfd_create 5314\n"u8 +
+            "migrate_pages 5246\n"u8 +
+            "mincore 5026\n"u8 +
+            "mkdir 5081\n"u8 +
+            "mkdirat 5248\n"u8 +
+            "mknod 5131\n"u8 +
+            "mknodat 5249\n"u8 +
+            "mlock 5146\n"u8 +
+            "mlock2 5319\n"u8 +
+            "mlockall 5148\n"u8 +
+            "mmap 5009\n"u8 +
+            "mount 5160\n"u8 +
+            "mount_setattr 5442\n"u8 +
+            "move_mount 5429\n"u8 +
+            "move_pages 5267\n"u8 +
+            "mprotect 5010\n"u8 +
+            "mq_getsetattr 5235\n"u8 +
+            "mq_notify 5234\n"u8 +
+            "mq_open 5230\n"u8 +
+            "mq_timedreceive 5233\n"u8 +
+            "mq_timedsend 5232\n"u8 +
+            "mq_unlink 5231\n"u8 +
+            "mremap 5024\n"u8 +
+            "mseal 5462\n"u8 +
+            "msgctl 5069\n"u8 +
+            "msgget 5066\n"u8 +
+            "msgrcv 5068\n"u8 +
+            "msgsnd 5067\n"u8 +
+            "msync 5025\n"u8 +
+            "munlock 5147\n"u8 +
+            "munlockall 5149\n"u8 +
+            "munmap 5011\n"u8 +
+            "name_to_handle_at 5298\n"u8 +
+            "nanosleep 5034\n"u8 +
+            "newfstatat 5252\n"u8 +
+            "nfsservctl 5173\n"u8 +
+            "open 5002\n"u8 +
+            "open_by_handle_at 5299\n"u8 +
+            "open_tree 5428\n"u8 +
+            "open_tree_attr 5467\n"u8 +
+            "openat 5247\n"u8 +
+            "openat2 5437\n"u8 +
+            "pause 5033\n"u8 +
+            "perf_event_open 5292\n"u8 +
+            "personality 5132\n"u8 +
+            "pidfd_getfd 5438\n"u8 +
+            "pidfd_open 5434\n"u8 +
+            "pidfd_send_signal 5424\n"u8 +
+            "pipe 5021\n"u8 +
+            "pipe2 5287\n"u8 +
+            "pivot_root 5151\n"u8 +
+            "pkey_alloc 5324\n"u8 +
+            "pkey_free 5325\n"u8 +
+            "pkey_mprotect 5323\n"u8 +
+            "poll 5007\n"u8 +
+            "ppoll 5261\n"u8 +
+            "prctl 5153\n"u8 +
+            "pread64 5016\n"u8 +
+            "preadv 5289\n"u8 +
+            "preadv2 5321\n"u8 +
+            "prlimit64 5297\n"u8 +
+            "process_madvise 5440\n"u8 +
+            "process_mrelease 5448\n"u8 +
+            "process_vm_readv 5304\n"u8 +
+            "process_vm_writev 5305\n"u8 +
+            "pselect6 5260\n"u8 +
+            "ptrace 5099\n"u8 +
+            "putpmsg 5175\n"u8 +
+            "pwrite64 5017\n"u8 +
+            "pwritev 5290\n"u8 +
+            "pwritev2 5322\n"u8 +
+            "query_module 5171\n"u8 +
+            "quotactl 5172\n"u8 +
+            "quotactl_fd 5443\n"u8 +
+            "read 5000\n"u8 +
+            "readahead 5179\n"u8 +
+            "readlink 5087\n"u8 +
+            "readlinkat 5257\n"u8 +
+            "readv 5018\n"u8 +
+            "reboot 5164\n"u8 +
+            "recvfrom 5044\n"u8 +
+            "recvmmsg 5294\n"u8 +
+            "recvmsg 5046\n"u8 +
+            "remap_file_pages 5210\n"u8 +
+            "removexattr 5189\n"u8 +
+            "removexattrat 5466\n"u8 +
+            "rename 5080\n"u8 +
+            "renameat 5254\n"u8 +
+            "renameat2 5311\n"u8 +
+            "request_key 5240\n"u8 +
+            "reserved177 5177\n"u8 +
+            "reserved193 5193\n"u8 +
+            "restart_syscall 5213\n"u8 +
+            "rmdir 5082\n"u8 +
+            "rseq 5327\n"u8 +
+            "rt_sigaction 5013\n"u8 +
+            "rt_sigpending 5125\n"u8 +
+            "rt_sigprocmask 5014\n"u8 +
+            "rt_sigqueueinfo 5127\n"u8 +
+            "rt_sigreturn 5211\n"u8 +
+            "rt_sigsuspend 5128\n"u8 +
+            "rt_sigtimedwait 5126\n"u8 +
+            "rt_tgsigqueueinfo 5291\n"u8 +
+            "sched_get_priority_max 5143\n"u8 +
+            "sched_get_priority_min 5144\n"u8 +
+            "sched_getaffinity 5196\n"u8 +
+            "sched_getattr 5310\n"u8 +
+            "sched_getparam 5140\n"u8 +
+            "sched_getscheduler 5142\n"u8 +
+            "sched_rr_get_interval 5145\n"u8 +
+            "sched_setaffinity 5195\n"u8 +
+            "sched_setattr 5309\n"u8 +
+            "sched_setparam 5139\n"u8 +
+            "sched_setscheduler 5141\n"u8 +
+            "sched_yield 5023\n"u8 +
+            "seccomp 5312\n"u8 +
+            "semctl 5064\n"u8 +
+            "semget 5062\n"u8 +
+            "semop 5063\n"u8 +
+            "semtimedop 5214\n"u8 +
+            "sendfile 5039\n"u8 +
+            "sendmmsg 5302\n"u8 +
+            "sendmsg 5045\n"u8 +
+            "sendto 5043\n"u8 +
+            "set_mempolicy 5229\n"u8 +
+            "set_mempolicy_home_node 5450\n"u8 +
+            "set_robust_list 5268\n"u8 +
+            "set_thread_area 5242\n"u8 +
+            "set_tid_address 5212\n"u8 +
+            "setdomainname 5166\n"u8 +
+            "setfsgid 5121\n"u8 +
+            "setfsuid 5120\n"u8 +
+            "setgid 5104\n"u8 +
+            "setgroups 5114\n"u8 +
+            "sethostname 5165\n"u8 +
+            "setitimer 5036\n"u8 +
+            "setns 5303\n"u8 +
+            "setpgid 5107\n"u8 +
+            "setpriority 5138\n"u8 +
+            "setregid 5112\n"u8 +
+            "setresgid 5117\n"u8 +
+            "setresuid 5115\n"u8 +
+            "setreuid 5111\n"u8 +
+            "setrlimit 5155\n"u8 +
+            "setsid 5110\n"u8 +
+            "setsockopt 5053\n"u8 +
+            "settimeofday 5159\n"u8 +
+            "setuid 5103\n"u8 +
+            "setxattr 5180\n"u8 +
+            "setxattrat 5463\n"u8 +
+            "shmat 5029\n"u8 +
+            "shmctl 5030\n"u8 +
+            "shmdt 5065\n"u8 +
+            "shmget 5028\n"u8 +
+            "shutdown 5047\n"u8 +
+            "sigaltstack 5129\n"u8 +
+            "signalfd 5276\n"u8 +
+            "signalfd4 5283\n"u8 +
+            "socket 5040\n"u8 +
+            "socketpair 5052\n"u8 +
+            "splice 5263\n"u8 +
+            "stat 5004\n"u8 +
+            "statfs 5134\n"u8 +
+            "statmount 5457\n"u8 +
+            "statx 5326\n"u8 +
+            "swapoff 5163\n"u8 +
+            "swapon 5162\n"u8 +
+            "symlink 5086\n"u8 +
+            "symlinkat 5256\n"u8 +
+            "sync 5157\n"u8 +
+            "sync_file_range 5264\n"u8 +
+            "syncfs 5301\n"u8 +
+            "sysfs 5136\n"u8 +
+            "sysinfo 5097\n"u8 +
+            "syslog 5101\n"u8 +
+            "sysmips 5199\n"u8 +
+            "tee 5265\n"u8 +
+            "tgkill 5225\n"u8 +
+            "timer_create 5216\n"u8 +
+            "timer_delete 5220\n"u8 +
+            "timer_getoverrun 5219\n"u8 +
+            "timer_gettime 5218\n"u8 +
+            "timer_settime 5217\n"u8 +
+            "timerfd 5277\n"u8 +
+            "timerfd_create 5280\n"u8 +
+            "timerfd_gettime 5281\n"u8 +
+            "timerfd_settime 5282\n"u8 +
+            "times 5098\n"u8 +
+            "tkill 5192\n"u8 +
+            "truncate 5074\n"u8 +
+            "umask 5093\n"u8 +
+            "umount2 5161\n"u8 +
+            "uname 5061\n"u8 +
+            "unlink 5085\n"u8 +
+            "unlinkat 5253\n"u8 +
+            "unshare 5262\n"u8 +
+            "userfaultfd 5317\n"u8 +
+            "ustat 5133\n"u8 +
+            "utime 5130\n"u8 +
+            "utimensat 5275\n"u8 +
+            "utimes 5226\n"u8 +
+            "vhangup 5150\n"u8 +
+            "vmsplice 5266\n"u8 +
+            "vserver 5236\n"u8 +
+            "wait4 5059\n"u8 +
+            "waitid 5237\n"u8 +
+            "write 5001\n"u8 +
+            "writev 5019\n"u8));
 }

@@ -10,430 +10,428 @@ internal static class Ppc64Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_PPC64", 0x80000015u, ArgumentBits: 64, LittleEndian: false,
-        Entries:
-        [
-            new("_llseek", 140),
-            new("_newselect", 142),
-            new("_sysctl", 149),
-            new("accept", 330),
-            new("accept4", 344),
-            new("access", 33),
-            new("acct", 51),
-            new("add_key", 269),
-            new("adjtimex", 124),
-            new("afs_syscall", 137),
-            new("alarm", 27),
-            new("bdflush", 134),
-            new("bind", 327),
-            new("bpf", 361),
-            new("break", 17),
-            new("brk", 45),
-            new("cachestat", 451),
-            new("capget", 183),
-            new("capset", 184),
-            new("chdir", 12),
-            new("chmod", 15),
-            new("chown", 181),
-            new("chroot", 61),
-            new("clock_adjtime", 347),
-            new("clock_getres", 247),
-            new("clock_gettime", 246),
-            new("clock_nanosleep", 248),
-            new("clock_settime", 245),
-            new("clone", 120),
-            new("clone3", 435),
-            new("close", 6),
-            new("close_range", 436),
-            new("connect", 328),
-            new("copy_file_range", 379),
-            new("creat", 8),
-            new("create_module", 127),
-            new("delete_module", 129),
-            new("dup", 41),
-            new("dup2", 63),
-            new("dup3", 316),
-            new("epoll_create", 236),
-            new("epoll_create1", 315),
-            new("epoll_ctl", 237),
-            new("epoll_pwait", 303),
-            new("epoll_pwait2", 441),
-            new("epoll_wait", 238),
-            new("eventfd", 307),
-            new("eventfd2", 314),
-            new("execve", 11),
-            new("execveat", 362),
-            new("exit", 1),
-            new("exit_group", 234),
-            new("faccessat", 298),
-            new("faccessat2", 439),
-            new("fadvise64", 233),
-            new("fallocate", 309),
-            new("fanotify_init", 323),
-            new("fanotify_mark", 324),
-            new("fchdir", 133),
-            new("fchmod", 94),
-            new("fchmodat", 297),
-            new("fchmodat2", 452),
-            new("fchown", 95),
-            new("fchownat", 289),
-            new("fcntl", 55),
-            new("fdatasync", 148),
-            new("fgetxattr", 214),
-            new("file_getattr", 468),
-            new("file_setattr", 469),
-            new("finit_module", 353),
-            new("flistxattr", 217),
-            new("flock", 143),
-            new("fork", 2),
-            new("fremovexattr", 220),
-            new("fsconfig", 431),
-            new("fsetxattr", 211),
-            new("fsmount", 432),
-            new("fsopen", 430),
-            new("fspick", 433),
-            new("fstat", 108),
-            new("fstatfs", 100),
-            new("fstatfs64", 253),
-            new("fsync", 118),
-            new("ftime", 35),
-            new("ftruncate", 93),
-            new("futex", 221),
-            new("futex_requeue", 456),
-            new("futex_wait", 455),
-            new("futex_waitv", 449),
-            new("futex_wake", 454),
-            new("futimesat", 290),
-            new("get_kernel_syms", 130),
-            new("get_mempolicy", 260),
-            new("get_robust_list", 299),
-            new("getcpu", 302),
-            new("getcwd", 182),
-            new("getdents", 141),
-            new("getdents64", 202),
-            new("getegid", 50),
-            new("geteuid", 49),
-            new("getgid", 47),
-            new("getgroups", 80),
-            new("getitimer", 105),
-            new("getpeername", 332),
-            new("getpgid", 132),
-            new("getpgrp", 65),
-            new("getpid", 20),
-            new("getpmsg", 187),
-            new("getppid", 64),
-            new("getpriority", 96),
-            new("getrandom", 359),
-            new("getresgid", 170),
-            new("getresuid", 165),
-            new("getrlimit", 76),
-            new("getrusage", 77),
-            new("getsid", 147),
-            new("getsockname", 331),
-            new("getsockopt", 340),
-            new("gettid", 207),
-            new("gettimeofday", 78),
-            new("getuid", 24),
-            new("getxattr", 212),
-            new("getxattrat", 464),
-            new("gtty", 32),
-            new("idle", 112),
-            new("init_module", 128),
-            new("inotify_add_watch", 276),
-            new("inotify_init", 275),
-            new("inotify_init1", 318),
-            new("inotify_rm_watch", 277),
-            new("io_cancel", 231),
-            new("io_destroy", 228),
-            new("io_getevents", 229),
-            new("io_pgetevents", 388),
-            new("io_setup", 227),
-            new("io_submit", 230),
-            new("io_uring_enter", 426),
-            new("io_uring_register", 427),
-            new("io_uring_setup", 425),
-            new("ioctl", 54),
-            new("ioperm", 101),
-            new("iopl", 110),
-            new("ioprio_get", 274),
-            new("ioprio_set", 273),
-            new("ipc", 117),
-            new("kcmp", 354),
-            new("kexec_file_load", 382),
-            new("kexec_load", 268),
-            new("keyctl", 271),
-            new("kill", 37),
-            new("landlock_add_rule", 445),
-            new("landlock_create_ruleset", 444),
-            new("landlock_restrict_self", 446),
-            new("lchown", 16),
-            new("lgetxattr", 213),
-            new("link", 9),
-            new("linkat", 294),
-            new("listen", 329),
-            new("listmount", 458),
-            new("listns", 470),
-            new("listxattr", 215),
-            new("listxattrat", 465),
-            new("llistxattr", 216),
-            new("lock", 53),
-            new("lookup_dcookie", 235),
-            new("lremovexattr", 219),
-            new("lseek", 19),
-            new("lsetxattr", 210),
-            new("lsm_get_self_attr", 459),
-            new("lsm_list_modules", 461),
-            new("lsm_set_self_attr", 460),
-            new("lstat", 107),
-            new("madvise", 205),
-            new("map_shadow_stack", 453),
-            new("mbind", 259),
-            new("membarrier", 365),
-            new("memfd_create", 360),
-            new("migrate_pages", 258),
-            new("mincore", 206),
-            new("mkdir", 39),
-            new("mkdirat", 287),
-            new("mknod", 14),
-            new("mknodat", 288),
-            new("mlock", 150),
-            new("mlock2", 378),
-            new("mlockall", 152),
-            new("mmap", 90),
-            new("modify_ldt", 123),
-            new("mount", 21),
-            new("mount_setattr", 442),
-            new("move_mount", 429),
-            new("move_pages", 301),
-            new("mprotect", 125),
-            new("mpx", 56),
-            new("mq_getsetattr", 267),
-            new("mq_notify", 266),
-            new("mq_open", 262),
-            new("mq_timedreceive", 265),
-            new("mq_timedsend", 264),
-            new("mq_unlink", 263),
-            new("mremap", 163),
-            new("mseal", 462),
-            new("msgctl", 402),
-            new("msgget", 399),
-            new("msgrcv", 401),
-            new("msgsnd", 400),
-            new("msync", 144),
-            new("multiplexer", 201),
-            new("munlock", 151),
-            new("munlockall", 153),
-            new("munmap", 91),
-            new("name_to_handle_at", 345),
-            new("nanosleep", 162),
-            new("newfstatat", 291),
-            new("nfsservctl", 168),
-            new("nice", 34),
-            new("oldfstat", 28),
-            new("oldlstat", 84),
-            new("oldolduname", 59),
-            new("oldstat", 18),
-            new("olduname", 109),
-            new("open", 5),
-            new("open_by_handle_at", 346),
-            new("open_tree", 428),
-            new("open_tree_attr", 467),
-            new("openat", 286),
-            new("openat2", 437),
-            new("pause", 29),
-            new("pciconfig_iobase", 200),
-            new("pciconfig_read", 198),
-            new("pciconfig_write", 199),
-            new("perf_event_open", 319),
-            new("personality", 136),
-            new("pidfd_getfd", 438),
-            new("pidfd_open", 434),
-            new("pidfd_send_signal", 424),
-            new("pipe", 42),
-            new("pipe2", 317),
-            new("pivot_root", 203),
-            new("pkey_alloc", 384),
-            new("pkey_free", 385),
-            new("pkey_mprotect", 386),
-            new("poll", 167),
-            new("ppoll", 281),
-            new("prctl", 171),
-            new("pread64", 179),
-            new("preadv", 320),
-            new("preadv2", 380),
-            new("prlimit64", 325),
-            new("process_madvise", 440),
-            new("process_mrelease", 448),
-            new("process_vm_readv", 351),
-            new("process_vm_writev", 352),
-            new("prof", 44),
-            new("profil", 98),
-            new("pselect6", 280),
-            new("ptrace", 26),
-            new("putpmsg", 188),
-            new("pwrite64", 180),
-            new("pwritev", 321),
-            new("pwritev2", 381),
-            new("query_module", 166),
-            new("quotactl", 131),
-            new("quotactl_fd", 443),
-            new("read", 3),
-            new("readahead", 191),
-            new("readdir", 89),
-            new("readlink", 85),
-            new("readlinkat", 296),
-            new("readv", 145),
-            new("reboot", 88),
-            new("recv", 336),
-            new("recvfrom", 337),
-            new("recvmmsg", 343),
-            new("recvmsg", 342),
-            new("remap_file_pages", 239),
-            new("removexattr", 218),
-            new("removexattrat", 466),
-            new("rename", 38),
-            new("renameat", 293),
-            new("renameat2", 357),
-            new("request_key", 270),
-            new("restart_syscall", 0),
-            new("rmdir", 40),
-            new("rseq", 387),
-            new("rt_sigaction", 173),
-            new("rt_sigpending", 175),
-            new("rt_sigprocmask", 174),
-            new("rt_sigqueueinfo", 177),
-            new("rt_sigreturn", 172),
-            new("rt_sigsuspend", 178),
-            new("rt_sigtimedwait", 176),
-            new("rt_tgsigqueueinfo", 322),
-            new("rtas", 255),
-            new("sched_get_priority_max", 159),
-            new("sched_get_priority_min", 160),
-            new("sched_getaffinity", 223),
-            new("sched_getattr", 356),
-            new("sched_getparam", 155),
-            new("sched_getscheduler", 157),
-            new("sched_rr_get_interval", 161),
-            new("sched_setaffinity", 222),
-            new("sched_setattr", 355),
-            new("sched_setparam", 154),
-            new("sched_setscheduler", 156),
-            new("sched_yield", 158),
-            new("seccomp", 358),
-            new("select", 82),
-            new("semctl", 394),
-            new("semget", 393),
-            new("semtimedop", 392),
-            new("send", 334),
-            new("sendfile", 186),
-            new("sendmmsg", 349),
-            new("sendmsg", 341),
-            new("sendto", 335),
-            new("set_mempolicy", 261),
-            new("set_mempolicy_home_node", 450),
-            new("set_robust_list", 300),
-            new("set_tid_address", 232),
-            new("setdomainname", 121),
-            new("setfsgid", 139),
-            new("setfsuid", 138),
-            new("setgid", 46),
-            new("setgroups", 81),
-            new("sethostname", 74),
-            new("setitimer", 104),
-            new("setns", 350),
-            new("setpgid", 57),
-            new("setpriority", 97),
-            new("setregid", 71),
-            new("setresgid", 169),
-            new("setresuid", 164),
-            new("setreuid", 70),
-            new("setrlimit", 75),
-            new("setsid", 66),
-            new("setsockopt", 339),
-            new("settimeofday", 79),
-            new("setuid", 23),
-            new("setxattr", 209),
-            new("setxattrat", 463),
-            new("sgetmask", 68),
-            new("shmat", 397),
-            new("shmctl", 396),
-            new("shmdt", 398),
-            new("shmget", 395),
-            new("shutdown", 338),
-            new("sigaction", 67),
-            new("sigaltstack", 185),
-            new("signal", 48),
-            new("signalfd", 305),
-            new("signalfd4", 313),
-            new("sigpending", 73),
-            new("sigprocmask", 126),
-            new("sigreturn", 119),
-            new("sigsuspend", 72),
-            new("socket", 326),
-            new("socketcall", 102),
-            new("socketpair", 333),
-            new("splice", 283),
-            new("spu_create", 279),
-            new("spu_run", 278),
-            new("ssetmask", 69),
-            new("stat", 106),
-            new("statfs", 99),
-            new("statfs64", 252),
-            new("statmount", 457),
-            new("statx", 383),
-            new("stime", 25),
-            new("stty", 31),
-            new("subpage_prot", 310),
-            new("swapcontext", 249),
-            new("swapoff", 115),
-            new("swapon", 87),
-            new("switch_endian", 363),
-            new("symlink", 83),
-            new("symlinkat", 295),
-            new("sync", 36),
-            new("sync_file_range2", 308),
-            new("syncfs", 348),
-            new("sys_debug_setcontext", 256),
-            new("sysfs", 135),
-            new("sysinfo", 116),
-            new("syslog", 103),
-            new("tee", 284),
-            new("tgkill", 250),
-            new("time", 13),
-            new("timer_create", 240),
-            new("timer_delete", 244),
-            new("timer_getoverrun", 243),
-            new("timer_gettime", 242),
-            new("timer_settime", 241),
-            new("timerfd_create", 306),
-            new("timerfd_gettime", 312),
-            new("timerfd_settime", 311),
-            new("times", 43),
-            new("tkill", 208),
-            new("truncate", 92),
-            new("tuxcall", 225),
-            new("ugetrlimit", 190),
-            new("ulimit", 58),
-            new("umask", 60),
-            new("umount", 22),
-            new("umount2", 52),
-            new("uname", 122),
-            new("unlink", 10),
-            new("unlinkat", 292),
-            new("unshare", 282),
-            new("uselib", 86),
-            new("userfaultfd", 364),
-            new("ustat", 62),
-            new("utime", 30),
-            new("utimensat", 304),
-            new("utimes", 251),
-            new("vfork", 189),
-            new("vhangup", 111),
-            new("vm86", 113),
-            new("vmsplice", 285),
-            new("wait4", 114),
-            new("waitid", 272),
-            new("waitpid", 7),
-            new("write", 4),
-            new("writev", 146),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_llseek 140\n"u8 +
+            "_newselect 142\n"u8 +
+            "_sysctl 149\n"u8 +
+            "accept 330\n"u8 +
+            "accept4 344\n"u8 +
+            "access 33\n"u8 +
+            "acct 51\n"u8 +
+            "add_key 269\n"u8 +
+            "adjtimex 124\n"u8 +
+            "afs_syscall 137\n"u8 +
+            "alarm 27\n"u8 +
+            "bdflush 134\n"u8 +
+            "bind 327\n"u8 +
+            "bpf 361\n"u8 +
+            "break 17\n"u8 +
+            "brk 45\n"u8 +
+            "cachestat 451\n"u8 +
+            "capget 183\n"u8 +
+            "capset 184\n"u8 +
+            "chdir 12\n"u8 +
+            "chmod 15\n"u8 +
+            "chown 181\n"u8 +
+            "chroot 61\n"u8 +
+            "clock_adjtime 347\n"u8 +
+            "clock_getres 247\n"u8 +
+            "clock_gettime 246\n"u8 +
+            "clock_nanosleep 248\n"u8 +
+            "clock_settime 245\n"u8 +
+            "clone 120\n"u8 +
+            "clone3 435\n"u8 +
+            "close 6\n"u8 +
+            "close_range 436\n"u8 +
+            "connect 328\n"u8 +
+            "copy_file_range 379\n"u8 +
+            "creat 8\n"u8 +
+            "create_module 127\n"u8 +
+            "delete_module 129\n"u8 +
+            "dup 41\n"u8 +
+            "dup2 63\n"u8 +
+            "dup3 316\n"u8 +
+            "epoll_create 236\n"u8 +
+            "epoll_create1 315\n"u8 +
+            "epoll_ctl 237\n"u8 +
+            "epoll_pwait 303\n"u8 +
+            "epoll_pwait2 441\n"u8 +
+            "epoll_wait 238\n"u8 +
+            "eventfd 307\n"u8 +
+            "eventfd2 314\n"u8 +
+            "execve 11\n"u8 +
+            "execveat 362\n"u8 +
+            "exit 1\n"u8 +
+            "exit_group 234\n"u8 +
+            "faccessat 298\n"u8 +
+            "faccessat2 439\n"u8 +
+            "fadvise64 233\n"u8 +
+            "fallocate 309\n"u8 +
+            "fanotify_init 323\n"u8 +
+            "fanotify_mark 324\n"u8 +
+            "fchdir 133\n"u8 +
+            "fchmod 94\n"u8 +
+            "fchmodat 297\n"u8 +
+            "fchmodat2 452\n"u8 +
+            "fchown 95\n"u8 +
+            "fchownat 289\n"u8 +
+            "fcntl 55\n"u8 +
+            "fdatasync 148\n"u8 +
+            "fgetxattr 214\n"u8 +
+            "file_getattr 468\n"u8 +
+            "file_setattr 469\n"u8 +
+            "finit_module 353\n"u8 +
+            "flistxattr 217\n"u8 +
+            "flock 143\n"u8 +
+            "fork 2\n"u8 +
+            "fremovexattr 220\n"u8 +
+            "fsconfig 431\n"u8 +
+            "fsetxattr 211\n"u8 +
+            "fsmount 432\n"u8 +
+            "fsopen 430\n"u8 +
+            "fspick 433\n"u8 +
+            "fstat 108\n"u8 +
+            "fstatfs 100\n"u8 +
+            "fstatfs64 253\n"u8 +
+            "fsync 118\n"u8 +
+            "ftime 35\n"u8 +
+            "ftruncate 93\n"u8 +
+            "futex 221\n"u8 +
+            "futex_requeue 456\n"u8 +
+            "futex_wait 455\n"u8 +
+            "futex_waitv 449\n"u8 +
+            "futex_wake 454\n"u8 +
+            "futimesat 290\n"u8 +
+            "get_kernel_syms 130\n"u8 +
+            "get_mempolicy 260\n"u8 +
+            "get_robust_list 299\n"u8 +
+            "getcpu 302\n"u8 +
+            "getcwd 182\n"u8 +
+            "getdents 141\n"u8 +
+            "getdents64 202\n"u8 +
+            "getegid 50\n"u8 +
+            "geteuid 49\n"u8 +
+            "getgid 47\n"u8 +
+            "getgroups 80\n"u8 +
+            "getitimer 105\n"u8 +
+            "getpeername 332\n"u8 +
+            "getpgid 132\n"u8 +
+            "getpgrp 65\n"u8 +
+            "getpid 20\n"u8 +
+            "getpmsg 187\n"u8 +
+            "getppid 64\n"u8 +
+            "getpriority 96\n"u8 +
+            "getrandom 359\n"u8 +
+            "getresgid 170\n"u8 +
+            "getresuid 165\n"u8 +
+            "getrlimit 76\n"u8 +
+            "getrusage 77\n"u8 +
+            "getsid 147\n"u8 +
+            "getsockname 331\n"u8 +
+            "getsockopt 340\n"u8 +
+            "gettid 207\n"u8 +
+            "gettimeofday 78\n"u8 +
+            "getuid 24\n"u8 +
+            "getxattr 212\n"u8 +
+            "getxattrat 464\n"u8 +
+            "gtty 32\n"u8 +
+            "idle 112\n"u8 +
+            "init_module 128\n"u8 +
+            "inotify_add_watch 276\n"u8 +
+            "inotify_init 275\n"u8 +
+            "inotify_init1 318\n"u8 +
+            "inotify_rm_watch 277\n"u8 +
+            "io_cancel 231\n"u8 +
+            "io_destroy 228\n"u8 +
+            "io_getevents 229\n"u8 +
+            "io_pgetevents 388\n"u8 +
+            "io_setup 227\n"u8 +
+            "io_submit 230\n"u8 +
+            "io_uring_enter 426\n"u8 +
+            "io_uring_register 427\n"u8 +
+            "io_uring_setup 425\n"u8 +
+            "ioctl 54\n"u8 +
+            "ioperm 101\n"u8 +
+            "iopl 110\n"u8 +
+            "ioprio_get 274\n"u8 +
+            "ioprio_set 273\n"u8 +
+            "ipc 117\n"u8 +
+            "kcmp 354\n"u8 +
+            "kexec_file_load 382\n"u8 +
+            "kexec_load 268\n"u8 +
+            "keyctl 271\n"u8 +
+            "kill 37\n"u8 +
+            "landlock_add_rule 445\n"u8 +
+            "landlock_create_ruleset 444\n"u8 +
+            "landlock_restrict_self 446\n"u8 +
+            "lchown 16\n"u8 +
+            "lgetxattr 213\n"u8 +
+            "link 9\n"u8 +
+            "linkat 294\n"u8 +
+            "listen 329\n"u8 +
+            "listmount 458\n"u8 +
+            "listns 470\n"u8 +
+            "listxattr 215\n"u8 +
+            "listxattrat 465\n"u8 +
+            "llistxattr 216\n"u8 +
+            "lock 53\n"u8 +
+            "lookup_dcookie 235\n"u8 +
+            "lremovexattr 219\n"u8 +
+            "lseek 19\n"u8 +
+            "lsetxattr 210\n"u8 +
+            "lsm_get_self_attr 459\n"u8 +
+            "lsm_list_modules 461\n"u8 +
+            "lsm_set_self_attr 460\n"u8 +
+            "lstat 107\n"u8 +
+            "madvise 205\n"u8 +
+            "map_shadow_stack 453\n"u8 +
+            "mbind 259\n"u8 +
+            "membarrier 365\n"u8 +
+            "memfd_create 360\n"u8 +
+            "migrate_pages 258\n"u8 +
+            "mincore 206\n"u8 +
+            "mkdir 39\n"u8 +
+            "mkdirat 287\n"u8 +
+            "mknod 14\n"u8 +
+            "mknodat 288\n"u8 +
+            "mlock 150\n"u8 +
+            "mlock2 378\n"u8 +
+            "mlockall 152\n"u8 +
+            "mmap 90\n"u8 +
+            "modify_ldt 123\n"u8 +
+            "mount 21\n"u8 +
+            "mount_setattr 442\n"u8 +
+            "move_mount 429\n"u8 +
+            "move_pages 301\n"u8 +
+            "mprotect 125\n"u8 +
+            "mpx 56\n"u8 +
+            "mq_getsetattr 267\n"u8 +
+            "mq_notify 266\n"u8 +
+            "mq_open 262\n"u8 +
+            "mq_timedreceive 265\n"u8 +
+            "mq_timedsend 264\n"u8 +
+            "mq_unlink 263\n"u8 +
+            "mremap 163\n"u8 +
+            "mseal 462\n"u8 +
+            "msgctl 402\n"u8 +
+            "msgget 399\n"u8 +
+            "msgrcv 401\n"u8 +
+            "msgsnd 400\n"u8 +
+            "msync 144\n"u8 +
+            "multiplexer 201\n"u8 +
+            "munlock 151\n"u8 +
+            "munlockall 153\n"u8 +
+            "munmap 91\n"u8 +
+            "name_to_handle_at 345\n"u8 +
+            "nanosleep 162\n"u8 +
+            "newfstatat 291\n"u8 +
+            "nfsservctl 168\n"u8 +
+            "nice 34\n"u8 +
+            "oldfstat 28\n"u8 +
+            "oldlstat 84\n"u8 +
+            "oldolduname 59\n"u8 +
+            "oldstat 18\n"u8 +
+            "olduname 109\n"u8 +
+            "open 5\n"u8 +
+            "open_by_handle_at 346\n"u8 +
+            "open_tree 428\n"u8 +
+            "open_tree_attr 467\n"u8 +
+            "openat 286\n"u8 +
+            "openat2 437\n"u8 +
+            "pause 29\n"u8 +
+            "pciconfig_iobase 200\n"u8 +
+            "pciconfig_read 198\n"u8 +
+            "pciconfig_write 199\n"u8 +
+            "perf_event_open 319\n"u8 +
+            "personality 136\n"u8 +
+            "pidfd_getfd 438\n"u8 +
+            "pidfd_open 434\n"u8 +
+            "pidfd_send_signal 424\n"u8 +
+            "pipe 42\n"u8 +
+            "pipe2 317\n"u8 +
+            "pivot_root 203\n"u8 +
+            "pkey_alloc 384\n"u8 +
+            "pkey_free 385\n"u8 +
+            "pkey_mprotect 386\n"u8 +
+            "poll 167\n"u8 +
+            "ppoll 281\n"u8 +
+            "prctl 171\n"u8 +
+            "pread64 179\n"u8 +
+            "preadv 320\n"u8 +
+            "preadv2 380\n"u8 +
+            "prlimit64 325\n"u8 +
+            "process_madvise 440\n"u8 +
+            "process_mrelease 448\n"u8 +
+            "process_vm_readv 351\n"u8 +
+            "process_vm_writev 352\n"u8 +
+            "prof 44\n"u8 +
+            "profil 98\n"u8 +
+            "pselect6 280\n"u8 +
+            "ptrace 26\n"u8 +
+            "putpmsg 188\n"u8 +
+            "pwrite64 180\n"u8 +
+            "pwritev 321\n"u8 +
+            "pwritev2 381\n"u8 +
+            "query_module 166\n"u8 +
+            "quotactl 131\n"u8 +
+            "quotactl_fd 443\n"u8 +
+            "read 3\n"u8 +
+            "readahead 191\n"u8 +
+            "readdir 89\n"u8 +
+            "readlink 85\n"u8 +
+            "readlinkat 296\n"u8 +
+            "readv 145\n"u8 +
+            "reboot 88\n"u8 +
+            "recv 336\n"u8 +
+            "recvfrom 337\n"u8 +
+            "recvmmsg 343\n"u8 +
+            "recvmsg 342\n"u8 +
+            "remap_file_pages 239\n"u8 +
+            "removexattr 218\n"u8 +
+            "removexattrat 466\n"u8 +
+            "rename 38\n"u8 +
+            "renameat 293\n"u8 +
+            "renameat2 357\n"u8 +
+            "request_key 270\n"u8 +
+            "restart_syscall 0\n"u8 +
+            "rmdir 40\n"u8 +
+            "rseq 387\n"u8 +
+            "rt_sigaction 173\n"u8 +
+            "rt_sigpending 175\n"u8 +
+            "rt_sigprocmask 174\n"u8 +
+            "rt_sigqueueinfo 177\n"u8 +
+            "rt_sigreturn 172\n"u8 +
+            "rt_sigsuspend 178\n"u8 +
+            "rt_sigtimedwait 176\n"u8 +
+            "rt_tgsigqueueinfo 322\n"u8 +
+            "rtas 255\n"u8 +
+            "sched_get_priority_max 159\n"u8 +
+            "sched_get_priority_min 160\n"u8 +
+            "sched_getaffinity 223\n"u8 +
+            "sched_getattr 356\n"u8 +
+            "sched_getparam 155\n"u8 +
+            "sched_getscheduler 157\n"u8 +
+            "sched_rr_get_interval 161\n"u8 +
+            "sched_setaffinity 222\n"u8 +
+            "sched_setattr 355\n"u8 +
+            "sched_setparam 154\n"u8 +
+            "sched_setscheduler 156\n"u8 +
+            "sched_yield 158\n"u8 +
+            "seccomp 358\n"u8 +
+            "select 82\n"u8 +
+            "semctl 394\n"u8 +
+            "semget 393\n"u8 +
+            "semtimedop 392\n"u8 +
+            "send 334\n"u8 +
+            "sendfile 186\n"u8 +
+            "sendmmsg 349\n"u8 +
+            "sendmsg 341\n"u8 +
+            "sendto 335\n"u8 +
+            "set_mempolicy 261\n"u8 +
+            "set_mempolicy_home_node 450\n"u8 +
+            "set_robust_list 300\n"u8 +
+            "set_tid_address 232\n"u8 +
+            "setdomainname 121\n"u8 +
+            "setfsgid 139\n"u8 +
+            "setfsuid 138\n"u8 +
+            "setgid 46\n"u8 +
+            "setgroups 81\n"u8 +
+            "sethostname 74\n"u8 +
+            "setitimer 104\n"u8 +
+            "setns 350\n"u8 +
+            "setpgid 57\n"u8 +
+            "setpriority 97\n"u8 +
+            "setregid 71\n"u8 +
+            "setresgid 169\n"u8 +
+            "setresuid 164\n"u8 +
+            "setreuid 70\n"u8 +
+            "setrlimit 75\n"u8 +
+            "setsid 66\n"u8 +
+            "setsockopt 339\n"u8 +
+            "settimeofday 79\n"u8 +
+            "setuid 23\n"u8 +
+            "setxattr 209\n"u8 +
+            "setxattrat 463\n"u8 +
+            "sgetmask 68\n"u8 +
+            "shmat 397\n"u8 +
+            "shmctl 396\n"u8 +
+            "shmdt 398\n"u8 +
+            "shmget 395\n"u8 +
+            "shutdown 338\n"u8 +
+            "sigaction 67\n"u8 +
+            "sigaltstack 185\n"u8 +
+            "signal 48\n"u8 +
+            "signalfd 305\n"u8 +
+            "signalfd4 313\n"u8 +
+            "sigpending 73\n"u8 +
+            "sigprocmask 126\n"u8 +
+            "sigreturn 119\n"u8 +
+            "sigsuspend 72\n"u8 +
+            "socket 326\n"u8 +
+            "socketcall 102\n"u8 +
+            "socketpair 333\n"u8 +
+            "splice 283\n"u8 +
+            "spu_create 279\n"u8 +
+            "spu_run 278\n"u8 +
+            "ssetmask 69\n"u8 +
+            "stat 106\n"u8 +
+            "statfs 99\n"u8 +
+            "statfs64 252\n"u8 +
+            "statmount 457\n"u8 +
+            "statx 383\n"u8 +
+            "stime 25\n"u8 +
+            "stty 31\n"u8 +
+            "subpage_prot 310\n"u8 +
+            "swapcontext 249\n"u8 +
+            "swapoff 115\n"u8 +
+            "swapon 87\n"u8 +
+            "switch_endian 363\n"u8 +
+            "symlink 83\n"u8 +
+            "symlinkat 295\n"u8 +
+            "sync 36\n"u8 +
+            "sync_file_range2 308\n"u8 +
+            "syncfs 348\n"u8 +
+            "sys_debug_setcontext 256\n"u8 +
+            "sysfs 135\n"u8 +
+            "sysinfo 116\n"u8 +
+            "syslog 103\n"u8 +
+            "tee 284\n"u8 +
+            "tgkill 250\n"u8 +
+            "time 13\n"u8 +
+            "timer_create 240\n"u8 +
+            "timer_delete 244\n"u8 +
+            "timer_getoverrun 243\n"u8 +
+            "timer_gettime 242\n"u8 +
+            "timer_settime 241\n"u8 +
+            "timerfd_create 306\n"u8 +
+            "timerfd_gettime 312\n"u8 +
+            "timerfd_settime 311\n"u8 +
+            "times 43\n"u8 +
+            "tkill 208\n"u8 +
+            "truncate 92\n"u8 +
+            "tuxcall 225\n"u8 +
+            "ugetrlimit 190\n"u8 +
+            "ulimit 58\n"u8 +
+            "umask 60\n"u8 +
+            "umount 22\n"u8 +
+            "umount2 52\n"u8 +
+            "uname 122\n"u8 +
+            "unlink 10\n"u8 +
+            "unlinkat 292\n"u8 +
+            "unshare 282\n"u8 +
+            "uselib 86\n"u8 +
+            "userfaultfd 364\n"u8 +
+            "ustat 62\n"u8 +
+            "utime 30\n"u8 +
+            "utimensat 304\n"u8 +
+            "utimes 251\n"u8 +
+            "vfork 189\n"u8 +
+            "vhangup 111\n"u8 +
+            "vm86 113\n"u8 +
+            "vmsplice 285\n"u8 +
+            "wait4 114\n"u8 +
+            "waitid 272\n"u8 +
+            "waitpid 7\n"u8 +
+            "write 4\n"u8 +
+            "writev 146\n"u8));
 }

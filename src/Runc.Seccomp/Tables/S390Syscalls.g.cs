@@ -10,447 +10,445 @@ internal static class S390Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_S390", 0x00000016u, ArgumentBits: 32, LittleEndian: false,
-        Entries:
-        [
-            new("_llseek", 140),
-            new("_newselect", 142),
-            new("_sysctl", 149),
-            new("accept4", 364),
-            new("access", 33),
-            new("acct", 51),
-            new("add_key", 278),
-            new("adjtimex", 124),
-            new("afs_syscall", 137),
-            new("alarm", 27),
-            new("bdflush", 134),
-            new("bind", 361),
-            new("bpf", 351),
-            new("brk", 45),
-            new("cachestat", 451),
-            new("capget", 184),
-            new("capset", 185),
-            new("chdir", 12),
-            new("chmod", 15),
-            new("chown", 182),
-            new("chown32", 212),
-            new("chroot", 61),
-            new("clock_adjtime", 337),
-            new("clock_adjtime64", 405),
-            new("clock_getres", 261),
-            new("clock_getres_time64", 406),
-            new("clock_gettime", 260),
-            new("clock_gettime64", 403),
-            new("clock_nanosleep", 262),
-            new("clock_nanosleep_time64", 407),
-            new("clock_settime", 259),
-            new("clock_settime64", 404),
-            new("clone", 120),
-            new("clone3", 435),
-            new("close", 6),
-            new("close_range", 436),
-            new("connect", 362),
-            new("copy_file_range", 375),
-            new("creat", 8),
-            new("create_module", 127),
-            new("delete_module", 129),
-            new("dup", 41),
-            new("dup2", 63),
-            new("dup3", 326),
-            new("epoll_create", 249),
-            new("epoll_create1", 327),
-            new("epoll_ctl", 250),
-            new("epoll_pwait", 312),
-            new("epoll_pwait2", 441),
-            new("epoll_wait", 251),
-            new("eventfd", 318),
-            new("eventfd2", 323),
-            new("execve", 11),
-            new("execveat", 354),
-            new("exit", 1),
-            new("exit_group", 248),
-            new("faccessat", 300),
-            new("faccessat2", 439),
-            new("fadvise64", 253),
-            new("fadvise64_64", 264),
-            new("fallocate", 314),
-            new("fanotify_init", 332),
-            new("fanotify_mark", 333),
-            new("fchdir", 133),
-            new("fchmod", 94),
-            new("fchmodat", 299),
-            new("fchmodat2", 452),
-            new("fchown", 95),
-            new("fchown32", 207),
-            new("fchownat", 291),
-            new("fcntl", 55),
-            new("fcntl64", 221),
-            new("fdatasync", 148),
-            new("fgetxattr", 229),
-            new("file_getattr", 468),
-            new("file_setattr", 469),
-            new("finit_module", 344),
-            new("flistxattr", 232),
-            new("flock", 143),
-            new("fork", 2),
-            new("fremovexattr", 235),
-            new("fsconfig", 431),
-            new("fsetxattr", 226),
-            new("fsmount", 432),
-            new("fsopen", 430),
-            new("fspick", 433),
-            new("fstat", 108),
-            new("fstat64", 197),
-            new("fstatat64", 293),
-            new("fstatfs", 100),
-            new("fstatfs64", 266),
-            new("fsync", 118),
-            new("ftruncate", 93),
-            new("ftruncate64", 194),
-            new("futex", 238),
-            new("futex_requeue", 456),
-            new("futex_time64", 422),
-            new("futex_wait", 455),
-            new("futex_waitv", 449),
-            new("futex_wake", 454),
-            new("futimesat", 292),
-            new("get_kernel_syms", 130),
-            new("get_mempolicy", 269),
-            new("get_robust_list", 305),
-            new("getcpu", 311),
-            new("getcwd", 183),
-            new("getdents", 141),
-            new("getdents64", 220),
-            new("getegid", 50),
-            new("getegid32", 202),
-            new("geteuid", 49),
-            new("geteuid32", 201),
-            new("getgid", 47),
-            new("getgid32", 200),
-            new("getgroups", 80),
-            new("getgroups32", 205),
-            new("getitimer", 105),
-            new("getpeername", 368),
-            new("getpgid", 132),
-            new("getpgrp", 65),
-            new("getpid", 20),
-            new("getpmsg", 188),
-            new("getppid", 64),
-            new("getpriority", 96),
-            new("getrandom", 349),
-            new("getresgid", 171),
-            new("getresgid32", 211),
-            new("getresuid", 165),
-            new("getresuid32", 209),
-            new("getrlimit", 76),
-            new("getrusage", 77),
-            new("getsid", 147),
-            new("getsockname", 367),
-            new("getsockopt", 365),
-            new("gettid", 236),
-            new("gettimeofday", 78),
-            new("getuid", 24),
-            new("getuid32", 199),
-            new("getxattr", 227),
-            new("getxattrat", 464),
-            new("idle", 112),
-            new("init_module", 128),
-            new("inotify_add_watch", 285),
-            new("inotify_init", 284),
-            new("inotify_init1", 324),
-            new("inotify_rm_watch", 286),
-            new("io_cancel", 247),
-            new("io_destroy", 244),
-            new("io_getevents", 245),
-            new("io_pgetevents", 382),
-            new("io_pgetevents_time64", 416),
-            new("io_setup", 243),
-            new("io_submit", 246),
-            new("io_uring_enter", 426),
-            new("io_uring_register", 427),
-            new("io_uring_setup", 425),
-            new("ioctl", 54),
-            new("ioperm", 101),
-            new("ioprio_get", 283),
-            new("ioprio_set", 282),
-            new("ipc", 117),
-            new("kcmp", 343),
-            new("kexec_file_load", 381),
-            new("kexec_load", 277),
-            new("keyctl", 280),
-            new("kill", 37),
-            new("landlock_add_rule", 445),
-            new("landlock_create_ruleset", 444),
-            new("landlock_restrict_self", 446),
-            new("lchown", 16),
-            new("lchown32", 198),
-            new("lgetxattr", 228),
-            new("link", 9),
-            new("linkat", 296),
-            new("listen", 363),
-            new("listmount", 458),
-            new("listns", 470),
-            new("listxattr", 230),
-            new("listxattrat", 465),
-            new("llistxattr", 231),
-            new("lookup_dcookie", 110),
-            new("lremovexattr", 234),
-            new("lseek", 19),
-            new("lsetxattr", 225),
-            new("lsm_get_self_attr", 459),
-            new("lsm_list_modules", 461),
-            new("lsm_set_self_attr", 460),
-            new("lstat", 107),
-            new("lstat64", 196),
-            new("madvise", 219),
-            new("map_shadow_stack", 453),
-            new("mbind", 268),
-            new("membarrier", 356),
-            new("memfd_create", 350),
-            new("migrate_pages", 287),
-            new("mincore", 218),
-            new("mkdir", 39),
-            new("mkdirat", 289),
-            new("mknod", 14),
-            new("mknodat", 290),
-            new("mlock", 150),
-            new("mlock2", 374),
-            new("mlockall", 152),
-            new("mmap", 90),
-            new("mmap2", 192),
-            new("mount", 21),
-            new("mount_setattr", 442),
-            new("move_mount", 429),
-            new("move_pages", 310),
-            new("mprotect", 125),
-            new("mq_getsetattr", 276),
-            new("mq_notify", 275),
-            new("mq_open", 271),
-            new("mq_timedreceive", 274),
-            new("mq_timedreceive_time64", 419),
-            new("mq_timedsend", 273),
-            new("mq_timedsend_time64", 418),
-            new("mq_unlink", 272),
-            new("mremap", 163),
-            new("mseal", 462),
-            new("msgctl", 402),
-            new("msgget", 399),
-            new("msgrcv", 401),
-            new("msgsnd", 400),
-            new("msync", 144),
-            new("munlock", 151),
-            new("munlockall", 153),
-            new("munmap", 91),
-            new("name_to_handle_at", 335),
-            new("nanosleep", 162),
-            new("nfsservctl", 169),
-            new("nice", 34),
-            new("open", 5),
-            new("open_by_handle_at", 336),
-            new("open_tree", 428),
-            new("open_tree_attr", 467),
-            new("openat", 288),
-            new("openat2", 437),
-            new("pause", 29),
-            new("perf_event_open", 331),
-            new("personality", 136),
-            new("pidfd_getfd", 438),
-            new("pidfd_open", 434),
-            new("pidfd_send_signal", 424),
-            new("pipe", 42),
-            new("pipe2", 325),
-            new("pivot_root", 217),
-            new("pkey_alloc", 385),
-            new("pkey_free", 386),
-            new("pkey_mprotect", 384),
-            new("poll", 168),
-            new("ppoll", 302),
-            new("ppoll_time64", 414),
-            new("prctl", 172),
-            new("pread64", 180),
-            new("preadv", 328),
-            new("preadv2", 376),
-            new("prlimit64", 334),
-            new("process_madvise", 440),
-            new("process_mrelease", 448),
-            new("process_vm_readv", 340),
-            new("process_vm_writev", 341),
-            new("pselect6", 301),
-            new("pselect6_time64", 413),
-            new("ptrace", 26),
-            new("putpmsg", 189),
-            new("pwrite64", 181),
-            new("pwritev", 329),
-            new("pwritev2", 377),
-            new("query_module", 167),
-            new("quotactl", 131),
-            new("quotactl_fd", 443),
-            new("read", 3),
-            new("readahead", 222),
-            new("readdir", 89),
-            new("readlink", 85),
-            new("readlinkat", 298),
-            new("readv", 145),
-            new("reboot", 88),
-            new("recvfrom", 371),
-            new("recvmmsg", 357),
-            new("recvmmsg_time64", 417),
-            new("recvmsg", 372),
-            new("remap_file_pages", 267),
-            new("removexattr", 233),
-            new("removexattrat", 466),
-            new("rename", 38),
-            new("renameat", 295),
-            new("renameat2", 347),
-            new("request_key", 279),
-            new("restart_syscall", 7),
-            new("rmdir", 40),
-            new("rseq", 383),
-            new("rt_sigaction", 174),
-            new("rt_sigpending", 176),
-            new("rt_sigprocmask", 175),
-            new("rt_sigqueueinfo", 178),
-            new("rt_sigreturn", 173),
-            new("rt_sigsuspend", 179),
-            new("rt_sigtimedwait", 177),
-            new("rt_sigtimedwait_time64", 421),
-            new("rt_tgsigqueueinfo", 330),
-            new("s390_guarded_storage", 378),
-            new("s390_pci_mmio_read", 353),
-            new("s390_pci_mmio_write", 352),
-            new("s390_runtime_instr", 342),
-            new("s390_sthyi", 380),
-            new("sched_get_priority_max", 159),
-            new("sched_get_priority_min", 160),
-            new("sched_getaffinity", 240),
-            new("sched_getattr", 346),
-            new("sched_getparam", 155),
-            new("sched_getscheduler", 157),
-            new("sched_rr_get_interval", 161),
-            new("sched_rr_get_interval_time64", 423),
-            new("sched_setaffinity", 239),
-            new("sched_setattr", 345),
-            new("sched_setparam", 154),
-            new("sched_setscheduler", 156),
-            new("sched_yield", 158),
-            new("seccomp", 348),
-            new("semctl", 394),
-            new("semget", 393),
-            new("semtimedop_time64", 420),
-            new("sendfile", 187),
-            new("sendfile64", 223),
-            new("sendmmsg", 358),
-            new("sendmsg", 370),
-            new("sendto", 369),
-            new("set_mempolicy", 270),
-            new("set_mempolicy_home_node", 450),
-            new("set_robust_list", 304),
-            new("set_tid_address", 252),
-            new("setdomainname", 121),
-            new("setfsgid", 139),
-            new("setfsgid32", 216),
-            new("setfsuid", 138),
-            new("setfsuid32", 215),
-            new("setgid", 46),
-            new("setgid32", 214),
-            new("setgroups", 81),
-            new("setgroups32", 206),
-            new("sethostname", 74),
-            new("setitimer", 104),
-            new("setns", 339),
-            new("setpgid", 57),
-            new("setpriority", 97),
-            new("setregid", 71),
-            new("setregid32", 204),
-            new("setresgid", 170),
-            new("setresgid32", 210),
-            new("setresuid", 164),
-            new("setresuid32", 208),
-            new("setreuid", 70),
-            new("setreuid32", 203),
-            new("setrlimit", 75),
-            new("setsid", 66),
-            new("setsockopt", 366),
-            new("settimeofday", 79),
-            new("setuid", 23),
-            new("setuid32", 213),
-            new("setxattr", 224),
-            new("setxattrat", 463),
-            new("shmat", 397),
-            new("shmctl", 396),
-            new("shmdt", 398),
-            new("shmget", 395),
-            new("shutdown", 373),
-            new("sigaction", 67),
-            new("sigaltstack", 186),
-            new("signal", 48),
-            new("signalfd", 316),
-            new("signalfd4", 322),
-            new("sigpending", 73),
-            new("sigprocmask", 126),
-            new("sigreturn", 119),
-            new("sigsuspend", 72),
-            new("socket", 359),
-            new("socketcall", 102),
-            new("socketpair", 360),
-            new("splice", 306),
-            new("stat", 106),
-            new("stat64", 195),
-            new("statfs", 99),
-            new("statfs64", 265),
-            new("statmount", 457),
-            new("statx", 379),
-            new("stime", 25),
-            new("swapoff", 115),
-            new("swapon", 87),
-            new("symlink", 83),
-            new("symlinkat", 297),
-            new("sync", 36),
-            new("sync_file_range", 307),
-            new("syncfs", 338),
-            new("sysfs", 135),
-            new("sysinfo", 116),
-            new("syslog", 103),
-            new("tee", 308),
-            new("tgkill", 241),
-            new("time", 13),
-            new("timer_create", 254),
-            new("timer_delete", 258),
-            new("timer_getoverrun", 257),
-            new("timer_gettime", 256),
-            new("timer_gettime64", 408),
-            new("timer_settime", 255),
-            new("timer_settime64", 409),
-            new("timerfd", 317),
-            new("timerfd_create", 319),
-            new("timerfd_gettime", 321),
-            new("timerfd_gettime64", 410),
-            new("timerfd_settime", 320),
-            new("timerfd_settime64", 411),
-            new("times", 43),
-            new("tkill", 237),
-            new("truncate", 92),
-            new("truncate64", 193),
-            new("ugetrlimit", 191),
-            new("umask", 60),
-            new("umount", 22),
-            new("umount2", 52),
-            new("uname", 122),
-            new("unlink", 10),
-            new("unlinkat", 294),
-            new("unshare", 303),
-            new("uselib", 86),
-            new("userfaultfd", 355),
-            new("ustat", 62),
-            new("utime", 30),
-            new("utimensat", 315),
-            new("utimensat_time64", 412),
-            new("utimes", 313),
-            new("vfork", 190),
-            new("vhangup", 111),
-            new("vmsplice", 309),
-            new("wait4", 114),
-            new("waitid", 281),
-            new("write", 4),
-            new("writev", 146),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_llseek 140\n"u8 +
+            "_newselect 142\n"u8 +
+            "_sysctl 149\n"u8 +
+            "accept4 364\n"u8 +
+            "access 33\n"u8 +
+            "acct 51\n"u8 +
+            "add_key 278\n"u8 +
+            "adjtimex 124\n"u8 +
+            "afs_syscall 137\n"u8 +
+            "alarm 27\n"u8 +
+            "bdflush 134\n"u8 +
+            "bind 361\n"u8 +
+            "bpf 351\n"u8 +
+            "brk 45\n"u8 +
+            "cachestat 451\n"u8 +
+            "capget 184\n"u8 +
+            "capset 185\n"u8 +
+            "chdir 12\n"u8 +
+            "chmod 15\n"u8 +
+            "chown 182\n"u8 +
+            "chown32 212\n"u8 +
+            "chroot 61\n"u8 +
+            "clock_adjtime 337\n"u8 +
+            "clock_adjtime64 405\n"u8 +
+            "clock_getres 261\n"u8 +
+            "clock_getres_time64 406\n"u8 +
+            "clock_gettime 260\n"u8 +
+            "clock_gettime64 403\n"u8 +
+            "clock_nanosleep 262\n"u8 +
+            "clock_nanosleep_time64 407\n"u8 +
+            "clock_settime 259\n"u8 +
+            "clock_settime64 404\n"u8 +
+            "clone 120\n"u8 +
+            "clone3 435\n"u8 +
+            "close 6\n"u8 +
+            "close_range 436\n"u8 +
+            "connect 362\n"u8 +
+            "copy_file_range 375\n"u8 +
+            "creat 8\n"u8 +
+            "create_module 127\n"u8 +
+            "delete_module 129\n"u8 +
+            "dup 41\n"u8 +
+            "dup2 63\n"u8 +
+            "dup3 326\n"u8 +
+            "epoll_create 249\n"u8 +
+            "epoll_create1 327\n"u8 +
+            "epoll_ctl 250\n"u8 +
+            "epoll_pwait 312\n"u8 +
+            "epoll_pwait2 441\n"u8 +
+            "epoll_wait 251\n"u8 +
+            "eventfd 318\n"u8 +
+            "eventfd2 323\n"u8 +
+            "execve 11\n"u8 +
+            "execveat 354\n"u8 +
+            "exit 1\n"u8 +
+            "exit_group 248\n"u8 +
+            "faccessat 300\n"u8 +
+            "faccessat2 439\n"u8 +
+            "fadvise64 253\n"u8 +
+            "fadvise64_64 264\n"u8 +
+            "fallocate 314\n"u8 +
+            "fanotify_init 332\n"u8 +
+            "fanotify_mark 333\n"u8 +
+            "fchdir 133\n"u8 +
+            "fchmod 94\n"u8 +
+            "fchmodat 299\n"u8 +
+            "fchmodat2 452\n"u8 +
+            "fchown 95\n"u8 +
+            "fchown32 207\n"u8 +
+            "fchownat 291\n"u8 +
+            "fcntl 55\n"u8 +
+            "fcntl64 221\n"u8 +
+            "fdatasync 148\n"u8 +
+            "fgetxattr 229\n"u8 +
+            "file_getattr 468\n"u8 +
+            "file_setattr 469\n"u8 +
+            "finit_module 344\n"u8 +
+            "flistxattr 232\n"u8 +
+            "flock 143\n"u8 +
+            "fork 2\n"u8 +
+            "fremovexattr 235\n"u8 +
+            "fsconfig 431\n"u8 +
+            "fsetxattr 226\n"u8 +
+            "fsmount 432\n"u8 +
+            "fsopen 430\n"u8 +
+            "fspick 433\n"u8 +
+            "fstat 108\n"u8 +
+            "fstat64 197\n"u8 +
+            "fstatat64 293\n"u8 +
+            "fstatfs 100\n"u8 +
+            "fstatfs64 266\n"u8 +
+            "fsync 118\n"u8 +
+            "ftruncate 93\n"u8 +
+            "ftruncate64 194\n"u8 +
+            "futex 238\n"u8 +
+            "futex_requeue 456\n"u8 +
+            "futex_time64 422\n"u8 +
+            "futex_wait 455\n"u8 +
+            "futex_waitv 449\n"u8 +
+            "futex_wake 454\n"u8 +
+            "futimesat 292\n"u8 +
+            "get_kernel_syms 130\n"u8 +
+            "get_mempolicy 269\n"u8 +
+            "get_robust_list 305\n"u8 +
+            "getcpu 311\n"u8 +
+            "getcwd 183\n"u8 +
+            "getdents 141\n"u8 +
+            "getdents64 220\n"u8 +
+            "getegid 50\n"u8 +
+            "getegid32 202\n"u8 +
+            "geteuid 49\n"u8 +
+            "geteuid32 201\n"u8 +
+            "getgid 47\n"u8 +
+            "getgid32 200\n"u8 +
+            "getgroups 80\n"u8 +
+            "getgroups32 205\n"u8 +
+            "getitimer 105\n"u8 +
+            "getpeername 368\n"u8 +
+            "getpgid 132\n"u8 +
+            "getpgrp 65\n"u8 +
+            "getpid 20\n"u8 +
+            "getpmsg 188\n"u8 +
+            "getppid 64\n"u8 +
+            "getpriority 96\n"u8 +
+            "getrandom 349\n"u8 +
+            "getresgid 171\n"u8 +
+            "getresgid32 211\n"u8 +
+            "getresuid 165\n"u8 +
+            "getresuid32 209\n"u8 +
+            "getrlimit 76\n"u8 +
+            "getrusage 77\n"u8 +
+            "getsid 147\n"u8 +
+            "getsockname 367\n"u8 +
+            "getsockopt 365\n"u8 +
+            "gettid 236\n"u8 +
+            "gettimeofday 78\n"u8 +
+            "getuid 24\n"u8 +
+            "getuid32 199\n"u8 +
+            "getxattr 227\n"u8 +
+            "getxattrat 464\n"u8 +
+            "idle 112\n"u8 +
+            "init_module 128\n"u8 +
+            "inotify_add_watch 285\n"u8 +
+            "inotify_init 284\n"u8 +
+            "inotify_init1 324\n"u8 +
+            "inotify_rm_watch 286\n"u8 +
+            "io_cancel 247\n"u8 +
+            "io_destroy 244\n"u8 +
+            "io_getevents 245\n"u8 +
+            "io_pgetevents 382\n"u8 +
+            "io_pgetevents_time64 416\n"u8 +
+            "io_setup 243\n"u8 +
+            "io_submit 246\n"u8 +
+            "io_uring_enter 426\n"u8 +
+            "io_uring_register 427\n"u8 +
+            "io_uring_setup 425\n"u8 +
+            "ioctl 54\n"u8 +
+            "ioperm 101\n"u8 +
+            "ioprio_get 283\n"u8 +
+            "ioprio_set 282\n"u8 +
+            "ipc 117\n"u8 +
+            "kcmp 343\n"u8 +
+            "kexec_file_load 381\n"u8 +
+            "kexec_load 277\n"u8 +
+            "keyctl 280\n"u8 +
+            "kill 37\n"u8 +
+            "landlock_add_rule 445\n"u8 +
+            "landlock_create_ruleset 444\n"u8 +
+            "landlock_restrict_self 446\n"u8 +
+            "lchown 16\n"u8 +
+            "lchown32 198\n"u8 +
+            "lgetxattr 228\n"u8 +
+            "link 9\n"u8 +
+            "linkat 296\n"u8 +
+            "listen 363\n"u8 +
+            "listmount 458\n"u8 +
+            "listns 470\n"u8 +
+            "listxattr 230\n"u8 +
+            "listxattrat 465\n"u8 +
+            "llistxattr 231\n"u8 +
+            "lookup_dcookie 110\n"u8 +
+            "lremovexattr 234\n"u8 +
+            "lseek 19\n"u8 +
+            "lsetxattr 225\n"u8 +
+            "lsm_get_self_attr 459\n"u8 +
+            "lsm_list_modules 461\n"u8 +
+            "lsm_set_self_attr 460\n"u8 +
+            "lstat 107\n"u8 +
+            "lstat64 196\n"u8 +
+            "madvise 219\n"u8 +
+            "map_shadow_stack 453\n"u8 +
+            "mbind 268\n"u8 +
+            "membarrier 356\n"u8 +
+            "memfd_create 350\n"u8 +
+            "migrate_pages 287\n"u8 +
+            "mincore 218\n"u8 +
+            "mkdir 39\n"u8 +
+            "mkdirat 289\n"u8 +
+            "mknod 14\n"u8 +
+            "mknodat 290\n"u8 +
+            "mlock 150\n"u8 +
+            "mlock2 374\n"u8 +
+            "mlockall 152\n"u8 +
+            "mmap 90\n"u8 +
+            "mmap2 192\n"u8 +
+            "mount 21\n"u8 +
+            "mount_setattr 442\n"u8 +
+            "move_mount 429\n"u8 +
+            "move_pages 310\n"u8 +
+            "mprotect 125\n"u8 +
+            "mq_getsetattr 276\n"u8 +
+            "mq_notify 275\n"u8 +
+            "mq_open 271\n"u8 +
+            "mq_timedreceive 274\n"u8 +
+            "mq_timedreceive_time64 419\n"u8 +
+            "mq_timedsend 273\n"u8 +
+            "mq_timedsend_time64 418\n"u8 +
+            "mq_unlink 272\n"u8 +
+            "mremap 163\n"u8 +
+            "mseal 462\n"u8 +
+            "msgctl 402\n"u8 +
+            "msgget 399\n"u8 +
+            "msgrcv 401\n"u8 +
+            "msgsnd 400\n"u8 +
+            "msync 144\n"u8 +
+            "munlock 151\n"u8 +
+            "munlockall 153\n"u8 +
+            "munmap 91\n"u8 +
+            "name_to_handle_at 335\n"u8 +
+            "nanosleep 162\n"u8 +
+            "nfsservctl 169\n"u8 +
+            "nice 34\n"u8 +
+            "open 5\n"u8 +
+            "open_by_handle_at 336\n"u8 +
+            "open_tree 428\n"u8 +
+            "open_tree_attr 467\n"u8 +
+            "openat 288\n"u8 +
+            "openat2 437\n"u8 +
+            "pause 29\n"u8 +
+            "perf_event_open 331\n"u8 +
+            "personality 136\n"u8 +
+            "pidfd_getfd 438\n"u8 +
+            "pidfd_open 434\n"u8 +
+            "pidfd_send_signal 424\n"u8 +
+            "pipe 42\n"u8 +
+            "pipe2 325\n"u8 +
+            "pivot_root 217\n"u8 +
+            "pkey_alloc 385\n"u8 +
+            "pkey_free 386\n"u8 +
+            "pkey_mprotect 384\n"u8 +
+            "poll 168\n"u8 +
+            "ppoll 302\n"u8 +
+            "ppoll_time64 414\n"u8 +
+            "prctl 172\n"u8 +
+            "pread64 180\n"u8 +
+            "preadv 328\n"u8 +
+            "preadv2 376\n"u8 +
+            "prlimit64 334\n"u8 +
+            "process_madvise 440\n"u8 +
+            "process_mrelease 448\n"u8 +
+            "process_vm_readv 340\n"u8 +
+            "process_vm_writev 341\n"u8 +
+            "pselect6 301\n"u8 +
+            "pselect6_time64 413\n"u8 +
+            "ptrace 26\n"u8 +
+            "putpmsg 189\n"u8 +
+            "pwrite64 181\n"u8 +
+            "pwritev 329\n"u8 +
+            "pwritev2 377\n"u8 +
+            "query_module 167\n"u8 +
+            "quotactl 131\n"u8 +
+            "quotactl_fd 443\n"u8 +
+            "read 3\n"u8 +
+            "readahead 222\n"u8 +
+            "readdir 89\n"u8 +
+            "readlink 85\n"u8 +
+            "readlinkat 298\n"u8 +
+            "readv 145\n"u8 +
+            "reboot 88\n"u8 +
+            "recvfrom 371\n"u8 +
+            "recvmmsg 357\n"u8 +
+            "recvmmsg_time64 417\n"u8 +
+            "recvmsg 372\n"u8 +
+            "remap_file_pages 267\n"u8 +
+            "removexattr 233\n"u8 +
+            "removexattrat 466\n"u8 +
+            "rename 38\n"u8 +
+            "renameat 295\n"u8 +
+            "renameat2 347\n"u8 +
+            "request_key 279\n"u8 +
+            "restart_syscall 7\n"u8 +
+            "rmdir 40\n"u8 +
+            "rseq 383\n"u8 +
+            "rt_sigaction 174\n"u8 +
+            "rt_sigpending 176\n"u8 +
+            "rt_sigprocmask 175\n"u8 +
+            "rt_sigqueueinfo 178\n"u8 +
+            "rt_sigreturn 173\n"u8 +
+            "rt_sigsuspend 179\n"u8 +
+            "rt_sigtimedwait 177\n"u8 +
+            "rt_sigtimedwait_time64 421\n"u8 +
+            "rt_tgsigqueueinfo 330\n"u8 +
+            "s390_guarded_storage 378\n"u8 +
+            "s390_pci_mmio_read 353\n"u8 +
+            "s390_pci_mmio_write 352\n"u8 +
+            "s390_runtime_instr 342\n"u8 +
+            "s390_sthyi 380\n"u8 +
+            "sched_get_priority_max 159\n"u8 +
+            "sched_get_priority_min 160\n"u8 +
+            "sched_getaffinity 240\n"u8 +
+            "sched_getattr 346\n"u8 +
+            "sched_getparam 155\n"u8 +
+            "sched_getscheduler 157\n"u8 +
+            "sched_rr_get_interval 161\n"u8 +
+            "sched_rr_get_interval_time64 423\n"u8 +
+            "sched_setaffinity 239\n"u8 +
+            "sched_setattr 345\n"u8 +
+            "sched_setparam 154\n"u8 +
+            "sched_setscheduler 156\n"u8 +
+            "sched_yield 158\n"u8 +
+            "seccomp 348\n"u8 +
+            "semctl 394\n"u8 +
+            "semget 393\n"u8 +
+            "semtimedop_time64 420\n"u8 +
+            "sendfile 187\n"u8 +
+            "sendfile64 223\n"u8 +
+            "sendmmsg 358\n"u8 +
+            "sendmsg 370\n"u8 +
+            "sendto 369\n"u8 +
+            "set_mempolicy 270\n"u8 +
+            "set_mempolicy_home_node 450\n"u8 +
+            "set_robust_list 304\n"u8 +
+            "set_tid_address 252\n"u8 +
+            "setdomainname 121\n"u8 +
+            "setfsgid 139\n"u8 +
+            "setfsgid32 216\n"u8 +
+            "setfsuid 138\n"u8 +
+            "setfsuid32 215\n"u8 +
+            "setgid 46\n"u8 +
+            "setgid32 214\n"u8 +
+            "setgroups 81\n"u8 +
+            "setgroups32 206\n"u8 +
+            "sethostname 74\n"u8 +
+            "setitimer 104\n"u8 +
+            "setns 339\n"u8 +
+            "setpgid 57\n"u8 +
+            "setpriority 97\n"u8 +
+            "setregid 71\n"u8 +
+            "setregid32 204\n"u8 +
+            "setresgid 170\n"u8 +
+            "setresgid32 210\n"u8 +
+            "setresuid 164\n"u8 +
+            "setresuid32 208\n"u8 +
+            "setreuid 70\n"u8 +
+            "setreuid32 203\n"u8 +
+            "setrlimit 75\n"u8 +
+            "setsid 66\n"u8 +
+            "setsockopt 366\n"u8 +
+            "settimeofday 79\n"u8 +
+            "setuid 23\n"u8 +
+            "setuid32 213\n"u8 +
+            "setxattr 224\n"u8 +
+            "setxattrat 463\n"u8 +
+            "shmat 397\n"u8 +
+            "shmctl 396\n"u8 +
+            "shmdt 398\n"u8 +
+            "shmget 395\n"u8 +
+            "shutdown 373\n"u8 +
+            "sigaction 67\n"u8 +
+            "sigaltstack 186\n"u8 +
+            "signal 48\n"u8 +
+            "signalfd 316\n"u8 +
+            "signalfd4 322\n"u8 +
+            "sigpending 73\n"u8 +
+            "sigprocmask 126\n"u8 +
+            "sigreturn 119\n"u8 +
+            "sigsuspend 72\n"u8 +
+            "socket 359\n"u8 +
+            "socketcall 102\n"u8 +
+            "socketpair 360\n"u8 +
+            "splice 306\n"u8 +
+            "stat 106\n"u8 +
+            "stat64 195\n"u8 +
+            "statfs 99\n"u8 +
+            "statfs64 265\n"u8 +
+            "statmount 457\n"u8 +
+            "statx 379\n"u8 +
+            "stime 25\n"u8 +
+            "swapoff 115\n"u8 +
+            "swapon 87\n"u8 +
+            "symlink 83\n"u8 +
+            "symlinkat 297\n"u8 +
+            "sync 36\n"u8 +
+            "sync_file_range 307\n"u8 +
+            "syncfs 338\n"u8 +
+            "sysfs 135\n"u8 +
+            "sysinfo 116\n"u8 +
+            "syslog 103\n"u8 +
+            "tee 308\n"u8 +
+            "tgkill 241\n"u8 +
+            "time 13\n"u8 +
+            "timer_create 254\n"u8 +
+            "timer_delete 258\n"u8 +
+            "timer_getoverrun 257\n"u8 +
+            "timer_gettime 256\n"u8 +
+            "timer_gettime64 408\n"u8 +
+            "timer_settime 255\n"u8 +
+            "timer_settime64 409\n"u8 +
+            "timerfd 317\n"u8 +
+            "timerfd_create 319\n"u8 +
+            "timerfd_gettime 321\n"u8 +
+            "timerfd_gettime64 410\n"u8 +
+            "timerfd_settime 320\n"u8 +
+            "timerfd_settime64 411\n"u8 +
+            "times 43\n"u8 +
+            "tkill 237\n"u8 +
+            "truncate 92\n"u8 +
+            "truncate64 193\n"u8 +
+            "ugetrlimit 191\n"u8 +
+            "umask 60\n"u8 +
+            "umount 22\n"u8 +
+            "umount2 52\n"u8 +
+            "uname 122\n"u8 +
+            "unlink 10\n"u8 +
+            "unlinkat 294\n"u8 +
+            "unshare 303\n"u8 +
+            "uselib 86\n"u8 +
+            "userfaultfd 355\n"u8 +
+            "ustat 62\n"u8 +
+            "utime 30\n"u8 +
+            "utimensat 315\n"u8 +
+            "utimensat_time64 412\n"u8 +
+            "utimes 313\n"u8 +
+            "vfork 190\n"u8 +
+            "vhangup 111\n"u8 +
+            "vmsplice 309\n"u8 +
+            "wait4 114\n"u8 +
+            "waitid 281\n"u8 +
+            "write 4\n"u8 +
+            "writev 146\n"u8));
 }

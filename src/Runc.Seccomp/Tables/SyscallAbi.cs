@@ -1,7 +1,23 @@
 namespace Runc.Seccomp.Tables;
 
 /// <summary>One syscall name and its number in one ABI (x32 numbers include the 0x40000000 bit).</summary>
-internal readonly record struct SyscallEntry(string Name, int Number);
+internal readonly record struct SyscallEntry(string Name, int Number)
+{
+    /// <summary>"name nr\n" lines, already in ordinal order (the generator sorts them for binary search).</summary>
+    public static SyscallEntry[] Parse(ReadOnlySpan<byte> utf8) => Parse(System.Text.Encoding.ASCII.GetString(utf8));
+
+    public static SyscallEntry[] Parse(string table)
+    {
+        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var entries = new SyscallEntry[lines.Length];
+        for (int i = 0; i < lines.Length; i++)
+        {
+            int space = lines[i].IndexOf(' ');
+            entries[i] = new SyscallEntry(lines[i][..space], int.Parse(lines[i].AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return entries;
+    }
+}
 
 /// <summary>
 /// A syscall ABI as seccomp sees it: the AUDIT_ARCH_* value in <c>seccomp_data.arch</c>, how wide

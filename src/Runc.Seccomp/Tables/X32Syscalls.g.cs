@@ -10,380 +10,378 @@ internal static class X32Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_X32", 0xC000003Eu, ArgumentBits: 64, LittleEndian: true,
-        Entries:
-        [
-            new("accept", 1073741867),
-            new("accept4", 1073742112),
-            new("access", 1073741845),
-            new("acct", 1073741987),
-            new("add_key", 1073742072),
-            new("adjtimex", 1073741983),
-            new("afs_syscall", 1073742007),
-            new("alarm", 1073741861),
-            new("arch_prctl", 1073741982),
-            new("bind", 1073741873),
-            new("bpf", 1073742145),
-            new("brk", 1073741836),
-            new("cachestat", 1073742275),
-            new("capget", 1073741949),
-            new("capset", 1073741950),
-            new("chdir", 1073741904),
-            new("chmod", 1073741914),
-            new("chown", 1073741916),
-            new("chroot", 1073741985),
-            new("clock_adjtime", 1073742129),
-            new("clock_getres", 1073742053),
-            new("clock_gettime", 1073742052),
-            new("clock_nanosleep", 1073742054),
-            new("clock_settime", 1073742051),
-            new("clone", 1073741880),
-            new("clone3", 1073742259),
-            new("close", 1073741827),
-            new("close_range", 1073742260),
-            new("connect", 1073741866),
-            new("copy_file_range", 1073742150),
-            new("creat", 1073741909),
-            new("delete_module", 1073742000),
-            new("dup", 1073741856),
-            new("dup2", 1073741857),
-            new("dup3", 1073742116),
-            new("epoll_create", 1073742037),
-            new("epoll_create1", 1073742115),
-            new("epoll_ctl", 1073742057),
-            new("epoll_pwait", 1073742105),
-            new("epoll_pwait2", 1073742265),
-            new("epoll_wait", 1073742056),
-            new("eventfd", 1073742108),
-            new("eventfd2", 1073742114),
-            new("execve", 1073742344),
-            new("execveat", 1073742369),
-            new("exit", 1073741884),
-            new("exit_group", 1073742055),
-            new("faccessat", 1073742093),
-            new("faccessat2", 1073742263),
-            new("fadvise64", 1073742045),
-            new("fallocate", 1073742109),
-            new("fanotify_init", 1073742124),
-            new("fanotify_mark", 1073742125),
-            new("fchdir", 1073741905),
-            new("fchmod", 1073741915),
-            new("fchmodat", 1073742092),
-            new("fchmodat2", 1073742276),
-            new("fchown", 1073741917),
-            new("fchownat", 1073742084),
-            new("fcntl", 1073741896),
-            new("fdatasync", 1073741899),
-            new("fgetxattr", 1073742017),
-            new("file_getattr", 1073742292),
-            new("file_setattr", 1073742293),
-            new("finit_module", 1073742137),
-            new("flistxattr", 1073742020),
-            new("flock", 1073741897),
-            new("fork", 1073741881),
-            new("fremovexattr", 1073742023),
-            new("fsconfig", 1073742255),
-            new("fsetxattr", 1073742014),
-            new("fsmount", 1073742256),
-            new("fsopen", 1073742254),
-            new("fspick", 1073742257),
-            new("fstat", 1073741829),
-            new("fstatfs", 1073741962),
-            new("fsync", 1073741898),
-            new("ftruncate", 1073741901),
-            new("futex", 1073742026),
-            new("futex_requeue", 1073742280),
-            new("futex_wait", 1073742279),
-            new("futex_waitv", 1073742273),
-            new("futex_wake", 1073742278),
-            new("futimesat", 1073742085),
-            new("get_mempolicy", 1073742063),
-            new("get_robust_list", 1073742355),
-            new("getcpu", 1073742133),
-            new("getcwd", 1073741903),
-            new("getdents", 1073741902),
-            new("getdents64", 1073742041),
-            new("getegid", 1073741932),
-            new("geteuid", 1073741931),
-            new("getgid", 1073741928),
-            new("getgroups", 1073741939),
-            new("getitimer", 1073741860),
-            new("getpeername", 1073741876),
-            new("getpgid", 1073741945),
-            new("getpgrp", 1073741935),
-            new("getpid", 1073741863),
-            new("getpmsg", 1073742005),
-            new("getppid", 1073741934),
-            new("getpriority", 1073741964),
-            new("getrandom", 1073742142),
-            new("getresgid", 1073741944),
-            new("getresuid", 1073741942),
-            new("getrlimit", 1073741921),
-            new("getrusage", 1073741922),
-            new("getsid", 1073741948),
-            new("getsockname", 1073741875),
-            new("getsockopt", 1073742366),
-            new("gettid", 1073742010),
-            new("gettimeofday", 1073741920),
-            new("getuid", 1073741926),
-            new("getxattr", 1073742015),
-            new("getxattrat", 1073742288),
-            new("init_module", 1073741999),
-            new("inotify_add_watch", 1073742078),
-            new("inotify_init", 1073742077),
-            new("inotify_init1", 1073742118),
-            new("inotify_rm_watch", 1073742079),
-            new("io_cancel", 1073742034),
-            new("io_destroy", 1073742031),
-            new("io_getevents", 1073742032),
-            new("io_pgetevents", 1073742157),
-            new("io_setup", 1073742367),
-            new("io_submit", 1073742368),
-            new("io_uring_enter", 1073742250),
-            new("io_uring_register", 1073742251),
-            new("io_uring_setup", 1073742249),
-            new("ioctl", 1073742338),
-            new("ioperm", 1073741997),
-            new("iopl", 1073741996),
-            new("ioprio_get", 1073742076),
-            new("ioprio_set", 1073742075),
-            new("kcmp", 1073742136),
-            new("kexec_file_load", 1073742144),
-            new("kexec_load", 1073742352),
-            new("keyctl", 1073742074),
-            new("kill", 1073741886),
-            new("landlock_add_rule", 1073742269),
-            new("landlock_create_ruleset", 1073742268),
-            new("landlock_restrict_self", 1073742270),
-            new("lchown", 1073741918),
-            new("lgetxattr", 1073742016),
-            new("link", 1073741910),
-            new("linkat", 1073742089),
-            new("listen", 1073741874),
-            new("listmount", 1073742282),
-            new("listns", 1073742294),
-            new("listxattr", 1073742018),
-            new("listxattrat", 1073742289),
-            new("llistxattr", 1073742019),
-            new("lookup_dcookie", 1073742036),
-            new("lremovexattr", 1073742022),
-            new("lseek", 1073741832),
-            new("lsetxattr", 1073742013),
-            new("lsm_get_self_attr", 1073742283),
-            new("lsm_list_modules", 1073742285),
-            new("lsm_set_self_attr", 1073742284),
-            new("lstat", 1073741830),
-            new("madvise", 1073741852),
-            new("map_shadow_stack", 1073742277),
-            new("mbind", 1073742061),
-            new("membarrier", 1073742148),
-            new("memfd_create", 1073742143),
-            new("memfd_secret", 1073742271),
-            new("migrate_pages", 1073742080),
-            new("mincore", 1073741851),
-            new("mkdir", 1073741907),
-            new("mkdirat", 1073742082),
-            new("mknod", 1073741957),
-            new("mknodat", 1073742083),
-            new("mlock", 1073741973),
-            new("mlock2", 1073742149),
-            new("mlockall", 1073741975),
-            new("mmap", 1073741833),
-            new("modify_ldt", 1073741978),
-            new("mount", 1073741989),
-            new("mount_setattr", 1073742266),
-            new("move_mount", 1073742253),
-            new("move_pages", 1073742357),
-            new("mprotect", 1073741834),
-            new("mq_getsetattr", 1073742069),
-            new("mq_notify", 1073742351),
-            new("mq_open", 1073742064),
-            new("mq_timedreceive", 1073742067),
-            new("mq_timedsend", 1073742066),
-            new("mq_unlink", 1073742065),
-            new("mremap", 1073741849),
-            new("mseal", 1073742286),
-            new("msgctl", 1073741895),
-            new("msgget", 1073741892),
-            new("msgrcv", 1073741894),
-            new("msgsnd", 1073741893),
-            new("msync", 1073741850),
-            new("munlock", 1073741974),
-            new("munlockall", 1073741976),
-            new("munmap", 1073741835),
-            new("name_to_handle_at", 1073742127),
-            new("nanosleep", 1073741859),
-            new("newfstatat", 1073742086),
-            new("open", 1073741826),
-            new("open_by_handle_at", 1073742128),
-            new("open_tree", 1073742252),
-            new("open_tree_attr", 1073742291),
-            new("openat", 1073742081),
-            new("openat2", 1073742261),
-            new("pause", 1073741858),
-            new("perf_event_open", 1073742122),
-            new("personality", 1073741959),
-            new("pidfd_getfd", 1073742262),
-            new("pidfd_open", 1073742258),
-            new("pidfd_send_signal", 1073742248),
-            new("pipe", 1073741846),
-            new("pipe2", 1073742117),
-            new("pivot_root", 1073741979),
-            new("pkey_alloc", 1073742154),
-            new("pkey_free", 1073742155),
-            new("pkey_mprotect", 1073742153),
-            new("poll", 1073741831),
-            new("ppoll", 1073742095),
-            new("prctl", 1073741981),
-            new("pread64", 1073741841),
-            new("preadv", 1073742358),
-            new("preadv2", 1073742370),
-            new("prlimit64", 1073742126),
-            new("process_madvise", 1073742264),
-            new("process_mrelease", 1073742272),
-            new("process_vm_readv", 1073742363),
-            new("process_vm_writev", 1073742364),
-            new("pselect6", 1073742094),
-            new("ptrace", 1073742345),
-            new("putpmsg", 1073742006),
-            new("pwrite64", 1073741842),
-            new("pwritev", 1073742359),
-            new("pwritev2", 1073742371),
-            new("quotactl", 1073742003),
-            new("quotactl_fd", 1073742267),
-            new("read", 1073741824),
-            new("readahead", 1073742011),
-            new("readlink", 1073741913),
-            new("readlinkat", 1073742091),
-            new("readv", 1073742339),
-            new("reboot", 1073741993),
-            new("recvfrom", 1073742341),
-            new("recvmmsg", 1073742361),
-            new("recvmsg", 1073742343),
-            new("remap_file_pages", 1073742040),
-            new("removexattr", 1073742021),
-            new("removexattrat", 1073742290),
-            new("rename", 1073741906),
-            new("renameat", 1073742088),
-            new("renameat2", 1073742140),
-            new("request_key", 1073742073),
-            new("restart_syscall", 1073742043),
-            new("rmdir", 1073741908),
-            new("rseq", 1073742158),
-            new("rt_sigaction", 1073742336),
-            new("rt_sigpending", 1073742346),
-            new("rt_sigprocmask", 1073741838),
-            new("rt_sigqueueinfo", 1073742348),
-            new("rt_sigreturn", 1073742337),
-            new("rt_sigsuspend", 1073741954),
-            new("rt_sigtimedwait", 1073742347),
-            new("rt_tgsigqueueinfo", 1073742360),
-            new("sched_get_priority_max", 1073741970),
-            new("sched_get_priority_min", 1073741971),
-            new("sched_getaffinity", 1073742028),
-            new("sched_getattr", 1073742139),
-            new("sched_getparam", 1073741967),
-            new("sched_getscheduler", 1073741969),
-            new("sched_rr_get_interval", 1073741972),
-            new("sched_setaffinity", 1073742027),
-            new("sched_setattr", 1073742138),
-            new("sched_setparam", 1073741966),
-            new("sched_setscheduler", 1073741968),
-            new("sched_yield", 1073741848),
-            new("seccomp", 1073742141),
-            new("security", 1073742009),
-            new("select", 1073741847),
-            new("semctl", 1073741890),
-            new("semget", 1073741888),
-            new("semop", 1073741889),
-            new("semtimedop", 1073742044),
-            new("sendfile", 1073741864),
-            new("sendmmsg", 1073742362),
-            new("sendmsg", 1073742342),
-            new("sendto", 1073741868),
-            new("set_mempolicy", 1073742062),
-            new("set_mempolicy_home_node", 1073742274),
-            new("set_robust_list", 1073742354),
-            new("set_tid_address", 1073742042),
-            new("setdomainname", 1073741995),
-            new("setfsgid", 1073741947),
-            new("setfsuid", 1073741946),
-            new("setgid", 1073741930),
-            new("setgroups", 1073741940),
-            new("sethostname", 1073741994),
-            new("setitimer", 1073741862),
-            new("setns", 1073742132),
-            new("setpgid", 1073741933),
-            new("setpriority", 1073741965),
-            new("setregid", 1073741938),
-            new("setresgid", 1073741943),
-            new("setresuid", 1073741941),
-            new("setreuid", 1073741937),
-            new("setrlimit", 1073741984),
-            new("setsid", 1073741936),
-            new("setsockopt", 1073742365),
-            new("settimeofday", 1073741988),
-            new("setuid", 1073741929),
-            new("setxattr", 1073742012),
-            new("setxattrat", 1073742287),
-            new("shmat", 1073741854),
-            new("shmctl", 1073741855),
-            new("shmdt", 1073741891),
-            new("shmget", 1073741853),
-            new("shutdown", 1073741872),
-            new("sigaltstack", 1073742349),
-            new("signalfd", 1073742106),
-            new("signalfd4", 1073742113),
-            new("socket", 1073741865),
-            new("socketpair", 1073741877),
-            new("splice", 1073742099),
-            new("stat", 1073741828),
-            new("statfs", 1073741961),
-            new("statmount", 1073742281),
-            new("statx", 1073742156),
-            new("swapoff", 1073741992),
-            new("swapon", 1073741991),
-            new("symlink", 1073741912),
-            new("symlinkat", 1073742090),
-            new("sync", 1073741986),
-            new("sync_file_range", 1073742101),
-            new("syncfs", 1073742130),
-            new("sysfs", 1073741963),
-            new("sysinfo", 1073741923),
-            new("syslog", 1073741927),
-            new("tee", 1073742100),
-            new("tgkill", 1073742058),
-            new("time", 1073742025),
-            new("timer_create", 1073742350),
-            new("timer_delete", 1073742050),
-            new("timer_getoverrun", 1073742049),
-            new("timer_gettime", 1073742048),
-            new("timer_settime", 1073742047),
-            new("timerfd_create", 1073742107),
-            new("timerfd_gettime", 1073742111),
-            new("timerfd_settime", 1073742110),
-            new("times", 1073741924),
-            new("tkill", 1073742024),
-            new("truncate", 1073741900),
-            new("tuxcall", 1073742008),
-            new("umask", 1073741919),
-            new("umount2", 1073741990),
-            new("uname", 1073741887),
-            new("unlink", 1073741911),
-            new("unlinkat", 1073742087),
-            new("unshare", 1073742096),
-            new("uprobe", 1073742160),
-            new("uretprobe", 1073742159),
-            new("userfaultfd", 1073742147),
-            new("ustat", 1073741960),
-            new("utime", 1073741956),
-            new("utimensat", 1073742104),
-            new("utimes", 1073742059),
-            new("vfork", 1073741882),
-            new("vhangup", 1073741977),
-            new("vmsplice", 1073742356),
-            new("wait4", 1073741885),
-            new("waitid", 1073742353),
-            new("write", 1073741825),
-            new("writev", 1073742340),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "accept 1073741867\n"u8 +
+            "accept4 1073742112\n"u8 +
+            "access 1073741845\n"u8 +
+            "acct 1073741987\n"u8 +
+            "add_key 1073742072\n"u8 +
+            "adjtimex 1073741983\n"u8 +
+            "afs_syscall 1073742007\n"u8 +
+            "alarm 1073741861\n"u8 +
+            "arch_prctl 1073741982\n"u8 +
+            "bind 1073741873\n"u8 +
+            "bpf 1073742145\n"u8 +
+            "brk 1073741836\n"u8 +
+            "cachestat 1073742275\n"u8 +
+            "capget 1073741949\n"u8 +
+            "capset 1073741950\n"u8 +
+            "chdir 1073741904\n"u8 +
+            "chmod 1073741914\n"u8 +
+            "chown 1073741916\n"u8 +
+            "chroot 1073741985\n"u8 +
+            "clock_adjtime 1073742129\n"u8 +
+            "clock_getres 1073742053\n"u8 +
+            "clock_gettime 1073742052\n"u8 +
+            "clock_nanosleep 1073742054\n"u8 +
+            "clock_settime 1073742051\n"u8 +
+            "clone 1073741880\n"u8 +
+            "clone3 1073742259\n"u8 +
+            "close 1073741827\n"u8 +
+            "close_range 1073742260\n"u8 +
+            "connect 1073741866\n"u8 +
+            "copy_file_range 1073742150\n"u8 +
+            "creat 1073741909\n"u8 +
+            "delete_module 1073742000\n"u8 +
+            "dup 1073741856\n"u8 +
+            "dup2 1073741857\n"u8 +
+            "dup3 1073742116\n"u8 +
+            "epoll_create 1073742037\n"u8 +
+            "epoll_create1 1073742115\n"u8 +
+            "epoll_ctl 1073742057\n"u8 +
+            "epoll_pwait 1073742105\n"u8 +
+            "epoll_pwait2 1073742265\n"u8 +
+            "epoll_wait 1073742056\n"u8 +
+            "eventfd 1073742108\n"u8 +
+            "eventfd2 1073742114\n"u8 +
+            "execve 1073742344\n"u8 +
+            "execveat 1073742369\n"u8 +
+            "exit 1073741884\n"u8 +
+            "exit_group 1073742055\n"u8 +
+            "faccessat 1073742093\n"u8 +
+            "faccessat2 1073742263\n"u8 +
+            "fadvise64 1073742045\n"u8 +
+            "fallocate 1073742109\n"u8 +
+            "fanotify_init 1073742124\n"u8 +
+            "fanotify_mark 1073742125\n"u8 +
+            "fchdir 1073741905\n"u8 +
+            "fchmod 1073741915\n"u8 +
+            "fchmodat 1073742092\n"u8 +
+            "fchmodat2 1073742276\n"u8 +
+            "fchown 1073741917\n"u8 +
+            "fchownat 1073742084\n"u8 +
+            "fcntl 1073741896\n"u8 +
+            "fdatasync 1073741899\n"u8 +
+            "fgetxattr 1073742017\n"u8 +
+            "file_getattr 1073742292\n"u8 +
+            "file_setattr 1073742293\n"u8 +
+            "finit_module 1073742137\n"u8 +
+            "flistxattr 1073742020\n"u8 +
+            "flock 1073741897\n"u8 +
+            "fork 1073741881\n"u8 +
+            "fremovexattr 1073742023\n"u8 +
+            "fsconfig 1073742255\n"u8 +
+            "fsetxattr 1073742014\n"u8 +
+            "fsmount 1073742256\n"u8 +
+            "fsopen 1073742254\n"u8 +
+            "fspick 1073742257\n"u8 +
+            "fstat 1073741829\n"u8 +
+            "fstatfs 1073741962\n"u8 +
+            "fsync 1073741898\n"u8 +
+            "ftruncate 1073741901\n"u8 +
+            "futex 1073742026\n"u8 +
+            "futex_requeue 1073742280\n"u8 +
+            "futex_wait 1073742279\n"u8 +
+            "futex_waitv 1073742273\n"u8 +
+            "futex_wake 1073742278\n"u8 +
+            "futimesat 1073742085\n"u8 +
+            "get_mempolicy 1073742063\n"u8 +
+            "get_robust_list 1073742355\n"u8 +
+            "getcpu 1073742133\n"u8 +
+            "getcwd 1073741903\n"u8 +
+            "getdents 1073741902\n"u8 +
+            "getdents64 1073742041\n"u8 +
+            "getegid 1073741932\n"u8 +
+            "geteuid 1073741931\n"u8 +
+            "getgid 1073741928\n"u8 +
+            "getgroups 1073741939\n"u8 +
+            "getitimer 1073741860\n"u8 +
+            "getpeername 1073741876\n"u8 +
+            "getpgid 1073741945\n"u8 +
+            "getpgrp 1073741935\n"u8 +
+            "getpid 1073741863\n"u8 +
+            "getpmsg 1073742005\n"u8 +
+            "getppid 1073741934\n"u8 +
+            "getpriority 1073741964\n"u8 +
+            "getrandom 1073742142\n"u8 +
+            "getresgid 1073741944\n"u8 +
+            "getresuid 1073741942\n"u8 +
+            "getrlimit 1073741921\n"u8 +
+            "getrusage 1073741922\n"u8 +
+            "getsid 1073741948\n"u8 +
+            "getsockname 1073741875\n"u8 +
+            "getsockopt 1073742366\n"u8 +
+            "gettid 1073742010\n"u8 +
+            "gettimeofday 1073741920\n"u8 +
+            "getuid 1073741926\n"u8 +
+            "getxattr 1073742015\n"u8 +
+            "getxattrat 1073742288\n"u8 +
+            "init_module 1073741999\n"u8 +
+            "inotify_add_watch 1073742078\n"u8 +
+            "inotify_init 1073742077\n"u8 +
+            "inotify_init1 1073742118\n"u8 +
+            "inotify_rm_watch 1073742079\n"u8 +
+            "io_cancel 1073742034\n"u8 +
+            "io_destroy 1073742031\n"u8 +
+            "io_getevents 1073742032\n"u8 +
+            "io_pgetevents 1073742157\n"u8 +
+            "io_setup 1073742367\n"u8 +
+            "io_submit 1073742368\n"u8 +
+            "io_uring_enter 1073742250\n"u8 +
+            "io_uring_register 1073742251\n"u8 +
+            "io_uring_setup 1073742249\n"u8 +
+            "ioctl 1073742338\n"u8 +
+            "ioperm 1073741997\n"u8 +
+            "iopl 1073741996\n"u8 +
+            "ioprio_get 1073742076\n"u8 +
+            "ioprio_set 1073742075\n"u8 +
+            "kcmp 1073742136\n"u8 +
+            "kexec_file_load 1073742144\n"u8 +
+            "kexec_load 1073742352\n"u8 +
+            "keyctl 1073742074\n"u8 +
+            "kill 1073741886\n"u8 +
+            "landlock_add_rule 1073742269\n"u8 +
+            "landlock_create_ruleset 1073742268\n"u8 +
+            "landlock_restrict_self 1073742270\n"u8 +
+            "lchown 1073741918\n"u8 +
+            "lgetxattr 1073742016\n"u8 +
+            "link 1073741910\n"u8 +
+            "linkat 1073742089\n"u8 +
+            "listen 1073741874\n"u8 +
+            "listmount 1073742282\n"u8 +
+            "listns 1073742294\n"u8 +
+            "listxattr 1073742018\n"u8 +
+            "listxattrat 1073742289\n"u8 +
+            "llistxattr 1073742019\n"u8 +
+            "lookup_dcookie 1073742036\n"u8 +
+            "lremovexattr 1073742022\n"u8 +
+            "lseek 1073741832\n"u8 +
+            "lsetxattr 1073742013\n"u8 +
+            "lsm_get_self_attr 1073742283\n"u8 +
+            "lsm_list_modules 1073742285\n"u8 +
+            "lsm_set_self_attr 1073742284\n"u8 +
+            "lstat 1073741830\n"u8 +
+            "madvise 1073741852\n"u8 +
+            "map_shadow_stack 1073742277\n"u8 +
+            "mbind 1073742061\n"u8 +
+            "membarrier 1073742148\n"u8 +
+            "memfd_create 1073742143\n"u8 +
+            "memfd_secret 1073742271\n"u8 +
+            "migrate_pages 1073742080\n"u8 +
+            "mincore 1073741851\n"u8 +
+            "mkdir 1073741907\n"u8 +
+            "mkdirat 1073742082\n"u8 +
+            "mknod 1073741957\n"u8 +
+            "mknodat 1073742083\n"u8 +
+            "mlock 1073741973\n"u8 +
+            "mlock2 1073742149\n"u8 +
+            "mlockall 1073741975\n"u8 +
+            "mmap 1073741833\n"u8 +
+            "modify_ldt 1073741978\n"u8 +
+            "mount 1073741989\n"u8 +
+            "mount_setattr 1073742266\n"u8 +
+            "move_mount 1073742253\n"u8 +
+            "move_pages 1073742357\n"u8 +
+            "mprotect 1073741834\n"u8 +
+            "mq_getsetattr 1073742069\n"u8 +
+            "mq_notify 1073742351\n"u8 +
+            "mq_open 1073742064\n"u8 +
+            "mq_timedreceive 1073742067\n"u8 +
+            "mq_timedsend 1073742066\n"u8 +
+            "mq_unlink 1073742065\n"u8 +
+            "mremap 1073741849\n"u8 +
+            "mseal 1073742286\n"u8 +
+            "msgctl 1073741895\n"u8 +
+            "msgget 1073741892\n"u8 +
+            "msgrcv 1073741894\n"u8 +
+            "msgsnd 1073741893\n"u8 +
+            "msync 1073741850\n"u8 +
+            "munlock 1073741974\n"u8 +
+            "munlockall 1073741976\n"u8 +
+            "munmap 1073741835\n"u8 +
+            "name_to_handle_at 1073742127\n"u8 +
+            "nanosleep 1073741859\n"u8 +
+            "newfstatat 1073742086\n"u8 +
+            "open 1073741826\n"u8 +
+            "open_by_handle_at 1073742128\n"u8 +
+            "open_tree 1073742252\n"u8 +
+            "open_tree_attr 1073742291\n"u8 +
+            "openat 1073742081\n"u8 +
+            "openat2 1073742261\n"u8 +
+            "pause 1073741858\n"u8 +
+            "perf_event_open 1073742122\n"u8 +
+            "personality 1073741959\n"u8 +
+            "pidfd_getfd 1073742262\n"u8 +
+            "pidfd_open 1073742258\n"u8 +
+            "pidfd_send_signal 1073742248\n"u8 +
+            "pipe 1073741846\n"u8 +
+            "pipe2 1073742117\n"u8 +
+            "pivot_root 1073741979\n"u8 +
+            "pkey_alloc 1073742154\n"u8 +
+            "pkey_free 1073742155\n"u8 +
+            "pkey_mprotect 1073742153\n"u8 +
+            "poll 1073741831\n"u8 +
+            "ppoll 1073742095\n"u8 +
+            "prctl 1073741981\n"u8 +
+            "pread64 1073741841\n"u8 +
+            "preadv 1073742358\n"u8 +
+            "preadv2 1073742370\n"u8 +
+            "prlimit64 1073742126\n"u8 +
+            "process_madvise 1073742264\n"u8 +
+            "process_mrelease 1073742272\n"u8 +
+            "process_vm_readv 1073742363\n"u8 +
+            "process_vm_writev 1073742364\n"u8 +
+            "pselect6 1073742094\n"u8 +
+            "ptrace 1073742345\n"u8 +
+            "putpmsg 1073742006\n"u8 +
+            "pwrite64 1073741842\n"u8 +
+            "pwritev 1073742359\n"u8 +
+            "pwritev2 1073742371\n"u8 +
+            "quotactl 1073742003\n"u8 +
+            "quotactl_fd 1073742267\n"u8 +
+            "read 1073741824\n"u8 +
+            "readahead 1073742011\n"u8 +
+            "readlink 1073741913\n"u8 +
+            "readlinkat 1073742091\n"u8 +
+            "readv 1073742339\n"u8 +
+            "reboot 1073741993\n"u8 +
+            "recvfrom 1073742341\n"u8 +
+            "recvmmsg 1073742361\n"u8 +
+            "recvmsg 1073742343\n"u8 +
+            "remap_file_pages 1073742040\n"u8 +
+            "removexattr 1073742021\n"u8 +
+            "removexattrat 1073742290\n"u8 +
+            "rename 1073741906\n"u8 +
+            "renameat 1073742088\n"u8 +
+            "renameat2 1073742140\n"u8 +
+            "request_key 1073742073\n"u8 +
+            "restart_syscall 1073742043\n"u8 +
+            "rmdir 1073741908\n"u8 +
+            "rseq 1073742158\n"u8 +
+            "rt_sigaction 1073742336\n"u8 +
+            "rt_sigpending 1073742346\n"u8 +
+            "rt_sigprocmask 1073741838\n"u8 +
+            "rt_sigqueueinfo 1073742348\n"u8 +
+            "rt_sigreturn 1073742337\n"u8 +
+            "rt_sigsuspend 1073741954\n"u8 +
+            "rt_sigtimedwait 1073742347\n"u8 +
+            "rt_tgsigqueueinfo 1073742360\n"u8 +
+            "sched_get_priority_max 1073741970\n"u8 +
+            "sched_get_priority_min 1073741971\n"u8 +
+            "sched_getaffinity 1073742028\n"u8 +
+            "sched_getattr 1073742139\n"u8 +
+            "sched_getparam 1073741967\n"u8 +
+            "sched_getscheduler 1073741969\n"u8 +
+            "sched_rr_get_interval 1073741972\n"u8 +
+            "sched_setaffinity 1073742027\n"u8 +
+            "sched_setattr 1073742138\n"u8 +
+            "sched_setparam 1073741966\n"u8 +
+            "sched_setscheduler 1073741968\n"u8 +
+            "sched_yield 1073741848\n"u8 +
+            "seccomp 1073742141\n"u8 +
+            "security 1073742009\n"u8 +
+            "select 1073741847\n"u8 +
+            "semctl 1073741890\n"u8 +
+            "semget 1073741888\n"u8 +
+            "semop 1073741889\n"u8 +
+            "semtimedop 1073742044\n"u8 +
+            "sendfile 1073741864\n"u8 +
+            "sendmmsg 1073742362\n"u8 +
+            "sendmsg 1073742342\n"u8 +
+            "sendto 1073741868\n"u8 +
+            "set_mempolicy 1073742062\n"u8 +
+            "set_mempolicy_home_node 1073742274\n"u8 +
+            "set_robust_list 1073742354\n"u8 +
+            "set_tid_address 1073742042\n"u8 +
+            "setdomainname 1073741995\n"u8 +
+            "setfsgid 1073741947\n"u8 +
+            "setfsuid 1073741946\n"u8 +
+            "setgid 1073741930\n"u8 +
+            "setgroups 1073741940\n"u8 +
+            "sethostname 1073741994\n"u8 +
+            "setitimer 1073741862\n"u8 +
+            "setns 1073742132\n"u8 +
+            "setpgid 1073741933\n"u8 +
+            "setpriority 1073741965\n"u8 +
+            "setregid 1073741938\n"u8 +
+            "setresgid 1073741943\n"u8 +
+            "setresuid 1073741941\n"u8 +
+            "setreuid 1073741937\n"u8 +
+            "setrlimit 1073741984\n"u8 +
+            "setsid 1073741936\n"u8 +
+            "setsockopt 1073742365\n"u8 +
+            "settimeofday 1073741988\n"u8 +
+            "setuid 1073741929\n"u8 +
+            "setxattr 1073742012\n"u8 +
+            "setxattrat 1073742287\n"u8 +
+            "shmat 1073741854\n"u8 +
+            "shmctl 1073741855\n"u8 +
+            "shmdt 1073741891\n"u8 +
+            "shmget 1073741853\n"u8 +
+            "shutdown 1073741872\n"u8 +
+            "sigaltstack 1073742349\n"u8 +
+            "signalfd 1073742106\n"u8 +
+            "signalfd4 1073742113\n"u8 +
+            "socket 1073741865\n"u8 +
+            "socketpair 1073741877\n"u8 +
+            "splice 1073742099\n"u8 +
+            "stat 1073741828\n"u8 +
+            "statfs 1073741961\n"u8 +
+            "statmount 1073742281\n"u8 +
+            "statx 1073742156\n"u8 +
+            "swapoff 1073741992\n"u8 +
+            "swapon 1073741991\n"u8 +
+            "symlink 1073741912\n"u8 +
+            "symlinkat 1073742090\n"u8 +
+            "sync 1073741986\n"u8 +
+            "sync_file_range 1073742101\n"u8 +
+            "syncfs 1073742130\n"u8 +
+            "sysfs 1073741963\n"u8 +
+            "sysinfo 1073741923\n"u8 +
+            "syslog 1073741927\n"u8 +
+            "tee 1073742100\n"u8 +
+            "tgkill 1073742058\n"u8 +
+            "time 1073742025\n"u8 +
+            "timer_create 1073742350\n"u8 +
+            "timer_delete 1073742050\n"u8 +
+            "timer_getoverrun 1073742049\n"u8 +
+            "timer_gettime 1073742048\n"u8 +
+            "timer_settime 1073742047\n"u8 +
+            "timerfd_create 1073742107\n"u8 +
+            "timerfd_gettime 1073742111\n"u8 +
+            "timerfd_settime 1073742110\n"u8 +
+            "times 1073741924\n"u8 +
+            "tkill 1073742024\n"u8 +
+            "truncate 1073741900\n"u8 +
+            "tuxcall 1073742008\n"u8 +
+            "umask 1073741919\n"u8 +
+            "umount2 1073741990\n"u8 +
+            "uname 1073741887\n"u8 +
+            "unlink 1073741911\n"u8 +
+            "unlinkat 1073742087\n"u8 +
+            "unshare 1073742096\n"u8 +
+            "uprobe 1073742160\n"u8 +
+            "uretprobe 1073742159\n"u8 +
+            "userfaultfd 1073742147\n"u8 +
+            "ustat 1073741960\n"u8 +
+            "utime 1073741956\n"u8 +
+            "utimensat 1073742104\n"u8 +
+            "utimes 1073742059\n"u8 +
+            "vfork 1073741882\n"u8 +
+            "vhangup 1073741977\n"u8 +
+            "vmsplice 1073742356\n"u8 +
+            "wait4 1073741885\n"u8 +
+            "waitid 1073742353\n"u8 +
+            "write 1073741825\n"u8 +
+            "writev 1073742340\n"u8));
 }

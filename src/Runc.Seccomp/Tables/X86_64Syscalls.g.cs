@@ -10,391 +10,389 @@ internal static class X86_64Syscalls
 {
     public static readonly SyscallAbi Abi = new(
         "SCMP_ARCH_X86_64", 0xC000003Eu, ArgumentBits: 64, LittleEndian: true,
-        Entries:
-        [
-            new("_sysctl", 156),
-            new("accept", 43),
-            new("accept4", 288),
-            new("access", 21),
-            new("acct", 163),
-            new("add_key", 248),
-            new("adjtimex", 159),
-            new("afs_syscall", 183),
-            new("alarm", 37),
-            new("arch_prctl", 158),
-            new("bind", 49),
-            new("bpf", 321),
-            new("brk", 12),
-            new("cachestat", 451),
-            new("capget", 125),
-            new("capset", 126),
-            new("chdir", 80),
-            new("chmod", 90),
-            new("chown", 92),
-            new("chroot", 161),
-            new("clock_adjtime", 305),
-            new("clock_getres", 229),
-            new("clock_gettime", 228),
-            new("clock_nanosleep", 230),
-            new("clock_settime", 227),
-            new("clone", 56),
-            new("clone3", 435),
-            new("close", 3),
-            new("close_range", 436),
-            new("connect", 42),
-            new("copy_file_range", 326),
-            new("creat", 85),
-            new("create_module", 174),
-            new("delete_module", 176),
-            new("dup", 32),
-            new("dup2", 33),
-            new("dup3", 292),
-            new("epoll_create", 213),
-            new("epoll_create1", 291),
-            new("epoll_ctl", 233),
-            new("epoll_ctl_old", 214),
-            new("epoll_pwait", 281),
-            new("epoll_pwait2", 441),
-            new("epoll_wait", 232),
-            new("epoll_wait_old", 215),
-            new("eventfd", 284),
-            new("eventfd2", 290),
-            new("execve", 59),
-            new("execveat", 322),
-            new("exit", 60),
-            new("exit_group", 231),
-            new("faccessat", 269),
-            new("faccessat2", 439),
-            new("fadvise64", 221),
-            new("fallocate", 285),
-            new("fanotify_init", 300),
-            new("fanotify_mark", 301),
-            new("fchdir", 81),
-            new("fchmod", 91),
-            new("fchmodat", 268),
-            new("fchmodat2", 452),
-            new("fchown", 93),
-            new("fchownat", 260),
-            new("fcntl", 72),
-            new("fdatasync", 75),
-            new("fgetxattr", 193),
-            new("file_getattr", 468),
-            new("file_setattr", 469),
-            new("finit_module", 313),
-            new("flistxattr", 196),
-            new("flock", 73),
-            new("fork", 57),
-            new("fremovexattr", 199),
-            new("fsconfig", 431),
-            new("fsetxattr", 190),
-            new("fsmount", 432),
-            new("fsopen", 430),
-            new("fspick", 433),
-            new("fstat", 5),
-            new("fstatfs", 138),
-            new("fsync", 74),
-            new("ftruncate", 77),
-            new("futex", 202),
-            new("futex_requeue", 456),
-            new("futex_wait", 455),
-            new("futex_waitv", 449),
-            new("futex_wake", 454),
-            new("futimesat", 261),
-            new("get_kernel_syms", 177),
-            new("get_mempolicy", 239),
-            new("get_robust_list", 274),
-            new("get_thread_area", 211),
-            new("getcpu", 309),
-            new("getcwd", 79),
-            new("getdents", 78),
-            new("getdents64", 217),
-            new("getegid", 108),
-            new("geteuid", 107),
-            new("getgid", 104),
-            new("getgroups", 115),
-            new("getitimer", 36),
-            new("getpeername", 52),
-            new("getpgid", 121),
-            new("getpgrp", 111),
-            new("getpid", 39),
-            new("getpmsg", 181),
-            new("getppid", 110),
-            new("getpriority", 140),
-            new("getrandom", 318),
-            new("getresgid", 120),
-            new("getresuid", 118),
-            new("getrlimit", 97),
-            new("getrusage", 98),
-            new("getsid", 124),
-            new("getsockname", 51),
-            new("getsockopt", 55),
-            new("gettid", 186),
-            new("gettimeofday", 96),
-            new("getuid", 102),
-            new("getxattr", 191),
-            new("getxattrat", 464),
-            new("init_module", 175),
-            new("inotify_add_watch", 254),
-            new("inotify_init", 253),
-            new("inotify_init1", 294),
-            new("inotify_rm_watch", 255),
-            new("io_cancel", 210),
-            new("io_destroy", 207),
-            new("io_getevents", 208),
-            new("io_pgetevents", 333),
-            new("io_setup", 206),
-            new("io_submit", 209),
-            new("io_uring_enter", 426),
-            new("io_uring_register", 427),
-            new("io_uring_setup", 425),
-            new("ioctl", 16),
-            new("ioperm", 173),
-            new("iopl", 172),
-            new("ioprio_get", 252),
-            new("ioprio_set", 251),
-            new("kcmp", 312),
-            new("kexec_file_load", 320),
-            new("kexec_load", 246),
-            new("keyctl", 250),
-            new("kill", 62),
-            new("landlock_add_rule", 445),
-            new("landlock_create_ruleset", 444),
-            new("landlock_restrict_self", 446),
-            new("lchown", 94),
-            new("lgetxattr", 192),
-            new("link", 86),
-            new("linkat", 265),
-            new("listen", 50),
-            new("listmount", 458),
-            new("listns", 470),
-            new("listxattr", 194),
-            new("listxattrat", 465),
-            new("llistxattr", 195),
-            new("lookup_dcookie", 212),
-            new("lremovexattr", 198),
-            new("lseek", 8),
-            new("lsetxattr", 189),
-            new("lsm_get_self_attr", 459),
-            new("lsm_list_modules", 461),
-            new("lsm_set_self_attr", 460),
-            new("lstat", 6),
-            new("madvise", 28),
-            new("map_shadow_stack", 453),
-            new("mbind", 237),
-            new("membarrier", 324),
-            new("memfd_create", 319),
-            new("memfd_secret", 447),
-            new("migrate_pages", 256),
-            new("mincore", 27),
-            new("mkdir", 83),
-            new("mkdirat", 258),
-            new("mknod", 133),
-            new("mknodat", 259),
-            new("mlock", 149),
-            new("mlock2", 325),
-            new("mlockall", 151),
-            new("mmap", 9),
-            new("modify_ldt", 154),
-            new("mount", 165),
-            new("mount_setattr", 442),
-            new("move_mount", 429),
-            new("move_pages", 279),
-            new("mprotect", 10),
-            new("mq_getsetattr", 245),
-            new("mq_notify", 244),
-            new("mq_open", 240),
-            new("mq_timedreceive", 243),
-            new("mq_timedsend", 242),
-            new("mq_unlink", 241),
-            new("mremap", 25),
-            new("mseal", 462),
-            new("msgctl", 71),
-            new("msgget", 68),
-            new("msgrcv", 70),
-            new("msgsnd", 69),
-            new("msync", 26),
-            new("munlock", 150),
-            new("munlockall", 152),
-            new("munmap", 11),
-            new("name_to_handle_at", 303),
-            new("nanosleep", 35),
-            new("newfstatat", 262),
-            new("nfsservctl", 180),
-            new("open", 2),
-            new("open_by_handle_at", 304),
-            new("open_tree", 428),
-            new("open_tree_attr", 467),
-            new("openat", 257),
-            new("openat2", 437),
-            new("pause", 34),
-            new("perf_event_open", 298),
-            new("personality", 135),
-            new("pidfd_getfd", 438),
-            new("pidfd_open", 434),
-            new("pidfd_send_signal", 424),
-            new("pipe", 22),
-            new("pipe2", 293),
-            new("pivot_root", 155),
-            new("pkey_alloc", 330),
-            new("pkey_free", 331),
-            new("pkey_mprotect", 329),
-            new("poll", 7),
-            new("ppoll", 271),
-            new("prctl", 157),
-            new("pread64", 17),
-            new("preadv", 295),
-            new("preadv2", 327),
-            new("prlimit64", 302),
-            new("process_madvise", 440),
-            new("process_mrelease", 448),
-            new("process_vm_readv", 310),
-            new("process_vm_writev", 311),
-            new("pselect6", 270),
-            new("ptrace", 101),
-            new("putpmsg", 182),
-            new("pwrite64", 18),
-            new("pwritev", 296),
-            new("pwritev2", 328),
-            new("query_module", 178),
-            new("quotactl", 179),
-            new("quotactl_fd", 443),
-            new("read", 0),
-            new("readahead", 187),
-            new("readlink", 89),
-            new("readlinkat", 267),
-            new("readv", 19),
-            new("reboot", 169),
-            new("recvfrom", 45),
-            new("recvmmsg", 299),
-            new("recvmsg", 47),
-            new("remap_file_pages", 216),
-            new("removexattr", 197),
-            new("removexattrat", 466),
-            new("rename", 82),
-            new("renameat", 264),
-            new("renameat2", 316),
-            new("request_key", 249),
-            new("restart_syscall", 219),
-            new("rmdir", 84),
-            new("rseq", 334),
-            new("rt_sigaction", 13),
-            new("rt_sigpending", 127),
-            new("rt_sigprocmask", 14),
-            new("rt_sigqueueinfo", 129),
-            new("rt_sigreturn", 15),
-            new("rt_sigsuspend", 130),
-            new("rt_sigtimedwait", 128),
-            new("rt_tgsigqueueinfo", 297),
-            new("sched_get_priority_max", 146),
-            new("sched_get_priority_min", 147),
-            new("sched_getaffinity", 204),
-            new("sched_getattr", 315),
-            new("sched_getparam", 143),
-            new("sched_getscheduler", 145),
-            new("sched_rr_get_interval", 148),
-            new("sched_setaffinity", 203),
-            new("sched_setattr", 314),
-            new("sched_setparam", 142),
-            new("sched_setscheduler", 144),
-            new("sched_yield", 24),
-            new("seccomp", 317),
-            new("security", 185),
-            new("select", 23),
-            new("semctl", 66),
-            new("semget", 64),
-            new("semop", 65),
-            new("semtimedop", 220),
-            new("sendfile", 40),
-            new("sendmmsg", 307),
-            new("sendmsg", 46),
-            new("sendto", 44),
-            new("set_mempolicy", 238),
-            new("set_mempolicy_home_node", 450),
-            new("set_robust_list", 273),
-            new("set_thread_area", 205),
-            new("set_tid_address", 218),
-            new("setdomainname", 171),
-            new("setfsgid", 123),
-            new("setfsuid", 122),
-            new("setgid", 106),
-            new("setgroups", 116),
-            new("sethostname", 170),
-            new("setitimer", 38),
-            new("setns", 308),
-            new("setpgid", 109),
-            new("setpriority", 141),
-            new("setregid", 114),
-            new("setresgid", 119),
-            new("setresuid", 117),
-            new("setreuid", 113),
-            new("setrlimit", 160),
-            new("setsid", 112),
-            new("setsockopt", 54),
-            new("settimeofday", 164),
-            new("setuid", 105),
-            new("setxattr", 188),
-            new("setxattrat", 463),
-            new("shmat", 30),
-            new("shmctl", 31),
-            new("shmdt", 67),
-            new("shmget", 29),
-            new("shutdown", 48),
-            new("sigaltstack", 131),
-            new("signalfd", 282),
-            new("signalfd4", 289),
-            new("socket", 41),
-            new("socketpair", 53),
-            new("splice", 275),
-            new("stat", 4),
-            new("statfs", 137),
-            new("statmount", 457),
-            new("statx", 332),
-            new("swapoff", 168),
-            new("swapon", 167),
-            new("symlink", 88),
-            new("symlinkat", 266),
-            new("sync", 162),
-            new("sync_file_range", 277),
-            new("syncfs", 306),
-            new("sysfs", 139),
-            new("sysinfo", 99),
-            new("syslog", 103),
-            new("tee", 276),
-            new("tgkill", 234),
-            new("time", 201),
-            new("timer_create", 222),
-            new("timer_delete", 226),
-            new("timer_getoverrun", 225),
-            new("timer_gettime", 224),
-            new("timer_settime", 223),
-            new("timerfd_create", 283),
-            new("timerfd_gettime", 287),
-            new("timerfd_settime", 286),
-            new("times", 100),
-            new("tkill", 200),
-            new("truncate", 76),
-            new("tuxcall", 184),
-            new("umask", 95),
-            new("umount2", 166),
-            new("uname", 63),
-            new("unlink", 87),
-            new("unlinkat", 263),
-            new("unshare", 272),
-            new("uprobe", 336),
-            new("uretprobe", 335),
-            new("uselib", 134),
-            new("userfaultfd", 323),
-            new("ustat", 136),
-            new("utime", 132),
-            new("utimensat", 280),
-            new("utimes", 235),
-            new("vfork", 58),
-            new("vhangup", 153),
-            new("vmsplice", 278),
-            new("vserver", 236),
-            new("wait4", 61),
-            new("waitid", 247),
-            new("write", 1),
-            new("writev", 20),
-        ]);
+        Entries: SyscallEntry.Parse(
+            "_sysctl 156\n"u8 +
+            "accept 43\n"u8 +
+            "accept4 288\n"u8 +
+            "access 21\n"u8 +
+            "acct 163\n"u8 +
+            "add_key 248\n"u8 +
+            "adjtimex 159\n"u8 +
+            "afs_syscall 183\n"u8 +
+            "alarm 37\n"u8 +
+            "arch_prctl 158\n"u8 +
+            "bind 49\n"u8 +
+            "bpf 321\n"u8 +
+            "brk 12\n"u8 +
+            "cachestat 451\n"u8 +
+            "capget 125\n"u8 +
+            "capset 126\n"u8 +
+            "chdir 80\n"u8 +
+            "chmod 90\n"u8 +
+            "chown 92\n"u8 +
+            "chroot 161\n"u8 +
+            "clock_adjtime 305\n"u8 +
+            "clock_getres 229\n"u8 +
+            "clock_gettime 228\n"u8 +
+            "clock_nanosleep 230\n"u8 +
+            "clock_settime 227\n"u8 +
+            "clone 56\n"u8 +
+            "clone3 435\n"u8 +
+            "close 3\n"u8 +
+            "close_range 436\n"u8 +
+            "connect 42\n"u8 +
+            "copy_file_range 326\n"u8 +
+            "creat 85\n"u8 +
+            "create_module 174\n"u8 +
+            "delete_module 176\n"u8 +
+            "dup 32\n"u8 +
+            "dup2 33\n"u8 +
+            "dup3 292\n"u8 +
+            "epoll_create 213\n"u8 +
+            "epoll_create1 291\n"u8 +
+            "epoll_ctl 233\n"u8 +
+            "epoll_ctl_old 214\n"u8 +
+            "epoll_pwait 281\n"u8 +
+            "epoll_pwait2 441\n"u8 +
+            "epoll_wait 232\n"u8 +
+            "epoll_wait_old 215\n"u8 +
+            "eventfd 284\n"u8 +
+            "eventfd2 290\n"u8 +
+            "execve 59\n"u8 +
+            "execveat 322\n"u8 +
+            "exit 60\n"u8 +
+            "exit_group 231\n"u8 +
+            "faccessat 269\n"u8 +
+            "faccessat2 439\n"u8 +
+            "fadvise64 221\n"u8 +
+            "fallocate 285\n"u8 +
+            "fanotify_init 300\n"u8 +
+            "fanotify_mark 301\n"u8 +
+            "fchdir 81\n"u8 +
+            "fchmod 91\n"u8 +
+            "fchmodat 268\n"u8 +
+            "fchmodat2 452\n"u8 +
+            "fchown 93\n"u8 +
+            "fchownat 260\n"u8 +
+            "fcntl 72\n"u8 +
+            "fdatasync 75\n"u8 +
+            "fgetxattr 193\n"u8 +
+            "file_getattr 468\n"u8 +
+            "file_setattr 469\n"u8 +
+            "finit_module 313\n"u8 +
+            "flistxattr 196\n"u8 +
+            "flock 73\n"u8 +
+            "fork 57\n"u8 +
+            "fremovexattr 199\n"u8 +
+            "fsconfig 431\n"u8 +
+            "fsetxattr 190\n"u8 +
+            "fsmount 432\n"u8 +
+            "fsopen 430\n"u8 +
+            "fspick 433\n"u8 +
+            "fstat 5\n"u8 +
+            "fstatfs 138\n"u8 +
+            "fsync 74\n"u8 +
+            "ftruncate 77\n"u8 +
+            "futex 202\n"u8 +
+            "futex_requeue 456\n"u8 +
+            "futex_wait 455\n"u8 +
+            "futex_waitv 449\n"u8 +
+            "futex_wake 454\n"u8 +
+            "futimesat 261\n"u8 +
+            "get_kernel_syms 177\n"u8 +
+            "get_mempolicy 239\n"u8 +
+            "get_robust_list 274\n"u8 +
+            "get_thread_area 211\n"u8 +
+            "getcpu 309\n"u8 +
+            "getcwd 79\n"u8 +
+            "getdents 78\n"u8 +
+            "getdents64 217\n"u8 +
+            "getegid 108\n"u8 +
+            "geteuid 107\n"u8 +
+            "getgid 104\n"u8 +
+            "getgroups 115\n"u8 +
+            "getitimer 36\n"u8 +
+            "getpeername 52\n"u8 +
+            "getpgid 121\n"u8 +
+            "getpgrp 111\n"u8 +
+            "getpid 39\n"u8 +
+            "getpmsg 181\n"u8 +
+            "getppid 110\n"u8 +
+            "getpriority 140\n"u8 +
+            "getrandom 318\n"u8 +
+            "getresgid 120\n"u8 +
+            "getresuid 118\n"u8 +
+            "getrlimit 97\n"u8 +
+            "getrusage 98\n"u8 +
+            "getsid 124\n"u8 +
+            "getsockname 51\n"u8 +
+            "getsockopt 55\n"u8 +
+            "gettid 186\n"u8 +
+            "gettimeofday 96\n"u8 +
+            "getuid 102\n"u8 +
+            "getxattr 191\n"u8 +
+            "getxattrat 464\n"u8 +
+            "init_module 175\n"u8 +
+            "inotify_add_watch 254\n"u8 +
+            "inotify_init 253\n"u8 +
+            "inotify_init1 294\n"u8 +
+            "inotify_rm_watch 255\n"u8 +
+            "io_cancel 210\n"u8 +
+            "io_destroy 207\n"u8 +
+            "io_getevents 208\n"u8 +
+            "io_pgetevents 333\n"u8 +
+            "io_setup 206\n"u8 +
+            "io_submit 209\n"u8 +
+            "io_uring_enter 426\n"u8 +
+            "io_uring_register 427\n"u8 +
+            "io_uring_setup 425\n"u8 +
+            "ioctl 16\n"u8 +
+            "ioperm 173\n"u8 +
+            "iopl 172\n"u8 +
+            "ioprio_get 252\n"u8 +
+            "ioprio_set 251\n"u8 +
+            "kcmp 312\n"u8 +
+            "kexec_file_load 320\n"u8 +
+            "kexec_load 246\n"u8 +
+            "keyctl 250\n"u8 +
+            "kill 62\n"u8 +
+            "landlock_add_rule 445\n"u8 +
+            "landlock_create_ruleset 444\n"u8 +
+            "landlock_restrict_self 446\n"u8 +
+            "lchown 94\n"u8 +
+            "lgetxattr 192\n"u8 +
+            "link 86\n"u8 +
+            "linkat 265\n"u8 +
+            "listen 50\n"u8 +
+            "listmount 458\n"u8 +
+            "listns 470\n"u8 +
+            "listxattr 194\n"u8 +
+            "listxattrat 465\n"u8 +
+            "llistxattr 195\n"u8 +
+            "lookup_dcookie 212\n"u8 +
+            "lremovexattr 198\n"u8 +
+            "lseek 8\n"u8 +
+            "lsetxattr 189\n"u8 +
+            "lsm_get_self_attr 459\n"u8 +
+            "lsm_list_modules 461\n"u8 +
+            "lsm_set_self_attr 460\n"u8 +
+            "lstat 6\n"u8 +
+            "madvise 28\n"u8 +
+            "map_shadow_stack 453\n"u8 +
+            "mbind 237\n"u8 +
+            "membarrier 324\n"u8 +
+            "memfd_create 319\n"u8 +
+            "memfd_secret 447\n"u8 +
+            "migrate_pages 256\n"u8 +
+            "mincore 27\n"u8 +
+            "mkdir 83\n"u8 +
+            "mkdirat 258\n"u8 +
+            "mknod 133\n"u8 +
+            "mknodat 259\n"u8 +
+            "mlock 149\n"u8 +
+            "mlock2 325\n"u8 +
+            "mlockall 151\n"u8 +
+            "mmap 9\n"u8 +
+            "modify_ldt 154\n"u8 +
+            "mount 165\n"u8 +
+            "mount_setattr 442\n"u8 +
+            "move_mount 429\n"u8 +
+            "move_pages 279\n"u8 +
+            "mprotect 10\n"u8 +
+            "mq_getsetattr 245\n"u8 +
+            "mq_notify 244\n"u8 +
+            "mq_open 240\n"u8 +
+            "mq_timedreceive 243\n"u8 +
+            "mq_timedsend 242\n"u8 +
+            "mq_unlink 241\n"u8 +
+            "mremap 25\n"u8 +
+            "mseal 462\n"u8 +
+            "msgctl 71\n"u8 +
+            "msgget 68\n"u8 +
+            "msgrcv 70\n"u8 +
+            "msgsnd 69\n"u8 +
+            "msync 26\n"u8 +
+            "munlock 150\n"u8 +
+            "munlockall 152\n"u8 +
+            "munmap 11\n"u8 +
+            "name_to_handle_at 303\n"u8 +
+            "nanosleep 35\n"u8 +
+            "newfstatat 262\n"u8 +
+            "nfsservctl 180\n"u8 +
+            "open 2\n"u8 +
+            "open_by_handle_at 304\n"u8 +
+            "open_tree 428\n"u8 +
+            "open_tree_attr 467\n"u8 +
+            "openat 257\n"u8 +
+            "openat2 437\n"u8 +
+            "pause 34\n"u8 +
+            "perf_event_open 298\n"u8 +
+            "personality 135\n"u8 +
+            "pidfd_getfd 438\n"u8 +
+            "pidfd_open 434\n"u8 +
+            "pidfd_send_signal 424\n"u8 +
+            "pipe 22\n"u8 +
+            "pipe2 293\n"u8 +
+            "pivot_root 155\n"u8 +
+            "pkey_alloc 330\n"u8 +
+            "pkey_free 331\n"u8 +
+            "pkey_mprotect 329\n"u8 +
+            "poll 7\n"u8 +
+            "ppoll 271\n"u8 +
+            "prctl 157\n"u8 +
+            "pread64 17\n"u8 +
+            "preadv 295\n"u8 +
+            "preadv2 327\n"u8 +
+            "prlimit64 302\n"u8 +
+            "process_madvise 440\n"u8 +
+            "process_mrelease 448\n"u8 +
+            "process_vm_readv 310\n"u8 +
+            "process_vm_writev 311\n"u8 +
+            "pselect6 270\n"u8 +
+            "ptrace 101\n"u8 +
+            "putpmsg 182\n"u8 +
+            "pwrite64 18\n"u8 +
+            "pwritev 296\n"u8 +
+            "pwritev2 328\n"u8 +
+            "query_module 178\n"u8 +
+            "quotactl 179\n"u8 +
+            "quotactl_fd 443\n"u8 +
+            "read 0\n"u8 +
+            "readahead 187\n"u8 +
+            "readlink 89\n"u8 +
+            "readlinkat 267\n"u8 +
+            "readv 19\n"u8 +
+            "reboot 169\n"u8 +
+            "recvfrom 45\n"u8 +
+            "recvmmsg 299\n"u8 +
+            "recvmsg 47\n"u8 +
+            "remap_file_pages 216\n"u8 +
+            "removexattr 197\n"u8 +
+            "removexattrat 466\n"u8 +
+            "rename 82\n"u8 +
+            "renameat 264\n"u8 +
+            "renameat2 316\n"u8 +
+            "request_key 249\n"u8 +
+            "restart_syscall 219\n"u8 +
+            "rmdir 84\n"u8 +
+            "rseq 334\n"u8 +
+            "rt_sigaction 13\n"u8 +
+            "rt_sigpending 127\n"u8 +
+            "rt_sigprocmask 14\n"u8 +
+            "rt_sigqueueinfo 129\n"u8 +
+            "rt_sigreturn 15\n"u8 +
+            "rt_sigsuspend 130\n"u8 +
+            "rt_sigtimedwait 128\n"u8 +
+            "rt_tgsigqueueinfo 297\n"u8 +
+            "sched_get_priority_max 146\n"u8 +
+            "sched_get_priority_min 147\n"u8 +
+            "sched_getaffinity 204\n"u8 +
+            "sched_getattr 315\n"u8 +
+            "sched_getparam 143\n"u8 +
+            "sched_getscheduler 145\n"u8 +
+            "sched_rr_get_interval 148\n"u8 +
+            "sched_setaffinity 203\n"u8 +
+            "sched_setattr 314\n"u8 +
+            "sched_setparam 142\n"u8 +
+            "sched_setscheduler 144\n"u8 +
+            "sched_yield 24\n"u8 +
+            "seccomp 317\n"u8 +
+            "security 185\n"u8 +
+            "select 23\n"u8 +
+            "semctl 66\n"u8 +
+            "semget 64\n"u8 +
+            "semop 65\n"u8 +
+            "semtimedop 220\n"u8 +
+            "sendfile 40\n"u8 +
+            "sendmmsg 307\n"u8 +
+            "sendmsg 46\n"u8 +
+            "sendto 44\n"u8 +
+            "set_mempolicy 238\n"u8 +
+            "set_mempolicy_home_node 450\n"u8 +
+            "set_robust_list 273\n"u8 +
+            "set_thread_area 205\n"u8 +
+            "set_tid_address 218\n"u8 +
+            "setdomainname 171\n"u8 +
+            "setfsgid 123\n"u8 +
+            "setfsuid 122\n"u8 +
+            "setgid 106\n"u8 +
+            "setgroups 116\n"u8 +
+            "sethostname 170\n"u8 +
+            "setitimer 38\n"u8 +
+            "setns 308\n"u8 +
+            "setpgid 109\n"u8 +
+            "setpriority 141\n"u8 +
+            "setregid 114\n"u8 +
+            "setresgid 119\n"u8 +
+            "setresuid 117\n"u8 +
+            "setreuid 113\n"u8 +
+            "setrlimit 160\n"u8 +
+            "setsid 112\n"u8 +
+            "setsockopt 54\n"u8 +
+            "settimeofday 164\n"u8 +
+            "setuid 105\n"u8 +
+            "setxattr 188\n"u8 +
+            "setxattrat 463\n"u8 +
+            "shmat 30\n"u8 +
+            "shmctl 31\n"u8 +
+            "shmdt 67\n"u8 +
+            "shmget 29\n"u8 +
+            "shutdown 48\n"u8 +
+            "sigaltstack 131\n"u8 +
+            "signalfd 282\n"u8 +
+            "signalfd4 289\n"u8 +
+            "socket 41\n"u8 +
+            "socketpair 53\n"u8 +
+            "splice 275\n"u8 +
+            "stat 4\n"u8 +
+            "statfs 137\n"u8 +
+            "statmount 457\n"u8 +
+            "statx 332\n"u8 +
+            "swapoff 168\n"u8 +
+            "swapon 167\n"u8 +
+            "symlink 88\n"u8 +
+            "symlinkat 266\n"u8 +
+            "sync 162\n"u8 +
+            "sync_file_range 277\n"u8 +
+            "syncfs 306\n"u8 +
+            "sysfs 139\n"u8 +
+            "sysinfo 99\n"u8 +
+            "syslog 103\n"u8 +
+            "tee 276\n"u8 +
+            "tgkill 234\n"u8 +
+            "time 201\n"u8 +
+            "timer_create 222\n"u8 +
+            "timer_delete 226\n"u8 +
+            "timer_getoverrun 225\n"u8 +
+            "timer_gettime 224\n"u8 +
+            "timer_settime 223\n"u8 +
+            "timerfd_create 283\n"u8 +
+            "timerfd_gettime 287\n"u8 +
+            "timerfd_settime 286\n"u8 +
+            "times 100\n"u8 +
+            "tkill 200\n"u8 +
+            "truncate 76\n"u8 +
+            "tuxcall 184\n"u8 +
+            "umask 95\n"u8 +
+            "umount2 166\n"u8 +
+            "uname 63\n"u8 +
+            "unlink 87\n"u8 +
+            "unlinkat 263\n"u8 +
+            "unshare 272\n"u8 +
+            "uprobe 336\n"u8 +
+            "uretprobe 335\n"u8 +
+            "uselib 134\n"u8 +
+            "userfaultfd 323\n"u8 +
+            "ustat 136\n"u8 +
+            "utime 132\n"u8 +
+            "utimensat 280\n"u8 +
+            "utimes 235\n"u8 +
+            "vfork 58\n"u8 +
+            "vhangup 153\n"u8 +
+            "vmsplice 278\n"u8 +
+            "vserver 236\n"u8 +
+            "wait4 61\n"u8 +
+            "waitid 247\n"u8 +
+            "write 1\n"u8 +
+            "writev 20\n"u8));
 }
