@@ -79,7 +79,7 @@ public static class App
         PathTooLongException => "file name too long",
         IOException io when io.HResult is > 0 and < 200 => Runc.Linux.Errno.Message(io.HResult),
         OutOfMemoryException => "cannot allocate memory",
-        _ => e.GetType().Name + ": " + e.Message,
+        _ => e.Message,
     };
 
     private static void PrepareXdgRoot(GlobalOptions globals)
