@@ -86,3 +86,29 @@ public sealed class CloneStressTests(ITestOutputHelper output) : IDisposable
         }
     }
 }
+
+/// <summary>DESIGN §3: a clone from a process with an allocating thread can deadlock the child; nrunc must refuse, not hang.</summary>
+[Collection(PrivilegedCollection.Name)]
+public sealed class ClonePointGuardTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+{
+    readonly TestScope _s = new(output);
+
+    public void Dispose() => _s.Dispose();
+
+    [PrivilegedFact(StrongerThanRunc = true)]
+    public void CreateUnderAllocationPressure_RefusesToClone_AndLeavesNothing()
+    {
+        var rt = _s.Runtime();
+        var b = _s.Bundle("sleep", "1000");
+        var id = _s.NewId("guard");
+        for (int round = 0; round < 20; round++)
+        {
+            var r = rt.Run(["create", "--bundle", b.Dir, id], env: new Dictionary<string, string> { ["NRUNC_TEST_ALLOCATION_PRESSURE"] = "1" },
+                timeout: TimeSpan.FromSeconds(30));
+            Assert.False(r.TimedOut, "create hung under allocation pressure");
+            Assert.Equal(1, r.ExitCode);
+            Assert.Contains("refusing to clone", r.Stderr);
+            Assert.Empty(rt.DirsUnderRoot());
+        }
+    }
+}

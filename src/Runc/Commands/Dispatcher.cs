@@ -6,7 +6,13 @@ namespace Runc.Commands;
 /// <summary>Command name → handler. Handlers are thin: they read flags and call Runc.Runtime.</summary>
 internal static class Dispatcher
 {
-    public static int Dispatch(Invocation inv) => inv.Command.Name switch
+    public static int Dispatch(Invocation inv)
+    {
+        AllocationPressureProbe.StartIfAsked();
+        return Route(inv);
+    }
+
+    private static int Route(Invocation inv) => inv.Command.Name switch
     {
         "create" => CreateCommand.Run(inv),
         "start" => StartCommand.Run(inv),
