@@ -68,7 +68,7 @@ public static unsafe class IdmappedMounts
         var p = Encoding.UTF8.GetBytes(source + "\0");
         long fd;
         fixed (byte* pp = p) fd = Interop.Libc.Syscall(SysNr.OpenTree, Interop.Libc.AT_FDCWD, (long)pp, flags, 0, 0, 0);
-        if (fd < 0) throw new SyscallException($"mount \"{source}\" on \"{dest}\": open_tree", Errno.Last);
+        if (fd < 0) throw new SyscallException($"idmapped mount \"{source}\" on \"{dest}\": open_tree", Errno.Last);
         return new SafeFd((int)fd);
     }
 
@@ -84,7 +84,7 @@ public static unsafe class IdmappedMounts
         empty[0] = 0;
         long flags = Interop.Libc.AT_EMPTY_PATH | (recursive ? K.AT_RECURSIVE : 0);
         if (Interop.Libc.Syscall(SysNr.MountSetattr, tree.Fd, (long)empty, flags, (long)attr, 32, 0) != 0)
-            throw new SyscallException($"mount \"{source}\" on \"{dest}\": mount_setattr MOUNT_ATTR_IDMAP", Errno.Last);
+            throw new SyscallException($"idmapped mount \"{source}\" on \"{dest}\": mount_setattr MOUNT_ATTR_IDMAP", Errno.Last);
     }
 
     /// <summary>A user namespace with the given maps, kept alive by the returned fd of its ns file.</summary>
