@@ -110,7 +110,8 @@ public static class Launcher
             var layout = CgroupLayout.Detect();
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
             cleanup.Cgroup = cgroup;
-            cgroup.Create();
+            try { cgroup.Create(); }
+            catch (SyscallException e) when (NoCgroup.CanGoWithout(e, opt.Rootless, layout, linux)) { cleanup.Cgroup = cgroup = new NoCgroup(layout.Mode); }
             if (linux.Resources != null) cgroup.Apply(linux.Resources);
             if (!opt.Rootless)
             {
