@@ -234,6 +234,32 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.Contains("ro-ok", r.Stdout);
     }
 
+    /// <summary>
+    /// Root inside a user namespace the user made (`unshare --user --map-root-user`, setgroups "deny"), as rootless
+    /// podman calls the runtime: state under $XDG_RUNTIME_DIR (USER unset), lenient cgroups, no setgroups call.
+    /// runc 1.1.5 fails here ("failed to setns to host mntns").
+    /// </summary>
+    [PrivilegedFact(StrongerThanRunc = true)]
+    public void RootInAUserNamespace_LikeRootlessPodman_Runs()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        Shell(b, "cat /proc/self/uid_map; id");
+        EditConfig(b, c =>
+        {
+            c["linux"]!["uidMappings"] = Mapping((0, 0, 1));
+            c["linux"]!["gidMappings"] = Mapping((0, 0, 1));
+        });
+        var id = _s.NewId("rl");
+        _s.Runtime(u.StateRoot);
+        var r = u.Run(_s, ["/usr/bin/unshare", "--user", "--map-root-user", Env.RuntimeBin!, "run", id], cwd: b);
+        Check.Ok(r, "run as root in a user namespace");
+        Assert.Equal("0 0 1", MapLine(Lines(r.Stdout)[0]));
+        Assert.StartsWith("uid=0(root) gid=0(root)", Lines(r.Stdout)[1]);
+        Assert.True(Directory.Exists(u.StateRoot), "state root under XDG_RUNTIME_DIR");
+        Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "userns-root run");
+    }
+
     /// <summary>The same bundle (made by nrunc's `spec --rootless`) under runc 1.1.5 and nrunc, both as the user.</summary>
     [PrivilegedFact]
     public void Rootless_Differential_AgainstRunc()

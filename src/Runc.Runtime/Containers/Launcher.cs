@@ -169,8 +169,8 @@ public static class Launcher
                 CgroupV2 = layout.Mode == CgroupMode.Unified,
                 JoinFds = joins,
                 HasRuntimeHooks = hasHooks,
-                // runc never calls setgroups when its euid is not 0 (setupUser: allowSupGroups).
-                SetgroupsDenied = RootlessConfig.RootlessEuid,
+                // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).
+                SetgroupsDenied = RootlessConfig.SetgroupsDenied,
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,

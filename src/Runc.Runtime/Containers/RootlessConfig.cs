@@ -12,6 +12,22 @@ public static class RootlessConfig
 {
     public static bool RootlessEuid => Runc.Linux.Interop.Libc.Geteuid() != 0;
 
+    /// <summary>
+    /// runc's setupUser calls setgroups only when its euid is 0 and the container's /proc/self/setgroups is not
+    /// "deny". A user namespace made by us inherits "deny" from ours (unshare -r, rootless podman's helpers), and a
+    /// joined one cannot be wider than ours either, so reading our own file answers for the container.
+    /// </summary>
+    public static bool SetgroupsDenied
+    {
+        get
+        {
+            if (RootlessEuid) return true;
+            try { return File.ReadAllText("/proc/self/setgroups").Trim() == "deny"; }
+            catch (IOException) { return false; }
+            catch (UnauthorizedAccessException) { return false; }
+        }
+    }
+
     public static void Validate(Spec spec)
     {
         if (!RootlessEuid) return;
