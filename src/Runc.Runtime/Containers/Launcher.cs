@@ -67,6 +67,7 @@ public static class Launcher
         if (!process.Terminal && opt.ConsoleSocket is not null)
             throw new RuncException("cannot use console socket if runc will not detach or allocate tty");
         string rootfs = Path.GetFullPath(spec.Root!.Path, bundle);
+        RootlessConfig.Validate(spec);
         var seccomp = spec.Linux?.Seccomp is { } profile ? Runc.Seccomp.SeccompCompiler.Compile(profile) : null;
 
         using var lk = store.CreateExclusive(id);
@@ -109,7 +110,8 @@ public static class Launcher
             var layout = CgroupLayout.Detect();
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
             cleanup.Cgroup = cgroup;
-            cgroup.Create();
+            try { cgroup.Create(); }
+            catch (SyscallException e) when (NoCgroup.CanGoWithout(e, opt.Rootless, layout, linux)) { cleanup.Cgroup = cgroup = new NoCgroup(layout.Mode); }
             if (linux.Resources != null) cgroup.Apply(linux.Resources);
             if (!opt.Rootless)
             {
@@ -145,6 +147,9 @@ public static class Launcher
                 else joins[ns.Type] = fd.Fd;
             }
 
+            // Idmapped bind mounts: detached trees prepared here, moved into place by the child.
+            var mountTrees = IdmappedMounts.Prepare(spec, bundle, fds, RootlessConfig.RootlessEuid);
+
             int listenFds = SocketActivation.InheritedFds();
             bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
             bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
@@ -160,16 +165,19 @@ public static class Launcher
                 DefaultConsoleSize = opt.ConsoleSize,
                 FifoFd = fifo?.Fd ?? -1,
                 LastCap = KernelInfo.LastCap(),
-                CgroupBinds = CgroupBinds(layout, cgroup),
+                CgroupBinds = CgroupBinds(layout, cgroup, opt.Rootless),
                 CgroupV2 = layout.Mode == CgroupMode.Unified,
                 JoinFds = joins,
                 HasRuntimeHooks = hasHooks,
+                // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).
+                SetgroupsDenied = RootlessConfig.SetgroupsDenied,
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
                 CloseInChild = [lockFd],
                 HostHasKcore = File.Exists("/proc/kcore"),
                 RootfsParentMount = MountTable.MountPointOf(ResolveLinks(rootfs)),
+                MountTrees = mountTrees,
             };
             string? home = Passwd.HomeOf(rootfs, process.User.Uid);
             var planned = InitPlanner.Plan(spec, o, home);
@@ -184,7 +192,7 @@ public static class Launcher
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 
-            if (newUserNs) IdMaps.Write(pid, linux.UidMappings, linux.GidMappings);
+            if (newUserNs) IdMaps.Write(pid, linux.UidMappings, linux.GidMappings, RootlessConfig.RootlessEuid);
             if (cgroupDir is null) cgroup.AddProcess(pid);
             if (rdtDir != null) IntelRdt.AddTask(rdtDir, pid);
             if (linux.NetDevices is { Count: > 0 } netDevices) NetDevices.MoveIn(netDevices, pid);
@@ -284,14 +292,20 @@ public static class Launcher
         });
 
     /// <summary>On cgroup v1 without a cgroup namespace, the container sees its own cgroup dir of each hierarchy.</summary>
-    private static IReadOnlyList<CgroupBind> CgroupBinds(CgroupLayout layout, ICgroupManager cgroup)
+    private static IReadOnlyList<CgroupBind> CgroupBinds(CgroupLayout layout, ICgroupManager cgroup, bool rootless)
     {
         var binds = new List<CgroupBind>();
         if (layout.Mode == CgroupMode.Unified) return binds;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (controller, mount) in layout.V1Mounts)
         {
-            if (!seen.Add(mount.MountPoint) || !cgroup.Paths.TryGetValue(controller, out var hostDir)) continue;
+            if (!seen.Add(mount.MountPoint)) continue;
+            if (!cgroup.Paths.TryGetValue(controller, out var hostDir))
+            {
+                // Rootless without a cgroup of its own in this hierarchy: the init stays in ours, show that (as runc).
+                if (!rootless) continue;
+                hostDir = CgroupLayout.HostDir(mount, layout.OwnCgroups.GetValueOrDefault(controller, "/"));
+            }
             string name = Path.GetFileName(mount.MountPoint);
             var aliases = new List<string>();
             // Co-mounted controllers (cpu,cpuacct) are reachable by each name through a link, as on the host.

@@ -381,16 +381,40 @@ internal static unsafe class ChildInit
         if (target < 0) { *step = strict && target == -Errno.ELOOP ? FailStep.NotDirectory : FailStep.Resolve; return -target; }
 
         byte* targetPath = stackalloc byte[32];
+        if ((mf & MountOpFlags.FromFd) != 0)
+        {
+            // A detached tree the parent prepared (idmapped): attach it by fd, then the usual remount/propagation.
+            long mv = Raw.Syscall(SysNr.MoveMount, op->A, (long)EmptyPtr(), target, (long)EmptyPtr(),
+                K.MOVE_MOUNT_F_EMPTY_PATH | K.MOVE_MOUNT_T_EMPTY_PATH, 0);
+            int me = mv == 0 ? 0 : Raw.Errno;
+            Raw.Close(target);
+            Raw.Close((int)op->A);
+            if (me != 0) return me;
+            return AfterMount(ref ctx, op, dest, flags, mf, targetPath, step);
+        }
         FdPath(targetPath, target);
         ulong first = (mf & MountOpFlags.Bind) != 0 ? (flags & (K.MS_BIND | K.MS_REC)) | K.MS_BIND : flags & ~(K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE);
         if (Raw.Mount(source, targetPath, fstype, first, data) != 0)
         {
             int e = Raw.Errno;
-            Raw.Close(target);
-            return e;
+            // sysfs needs a net namespace owned by our user namespace, mqueue an ipc one: without them bind the host's.
+            bool fallback = (e == Errno.EPERM || e == Errno.EBUSY) && (mf & (MountOpFlags.Sysfs | MountOpFlags.Mqueue)) != 0 && (mf & MountOpFlags.Bind) == 0;
+            byte* host = (mf & MountOpFlags.Sysfs) != 0 ? "/sys\0"u8.AsPointer() : "/dev/mqueue\0"u8.AsPointer();
+            if (!fallback || Raw.Mount(host, targetPath, null, K.MS_BIND | K.MS_REC, null) != 0)
+            {
+                Raw.Close(target);
+                return e;
+            }
+            mf |= MountOpFlags.Bind;
+            if ((flags & ~(K.MS_BIND | K.MS_REC | K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE)) != 0) mf |= MountOpFlags.Remount;
         }
         Raw.Close(target);
+        return AfterMount(ref ctx, op, dest, flags, mf, targetPath, step);
+    }
 
+    /// <summary>Steps after the mount itself: verify, remount with the flags, propagation, mount_setattr.</summary>
+    private static int AfterMount(ref Ctx ctx, PlanOp* op, byte* dest, ulong flags, MountOpFlags mf, byte* targetPath, int* step)
+    {
         // 3. The new mount: reopen so that later steps act on it, not on the directory underneath.
         int mnt = OpenInRoot(ref ctx, dest, Interop.Libc.O_PATH);
         if (mnt < 0) { *step = FailStep.Resolve; return -mnt; }

@@ -53,23 +53,57 @@ public static class KernelInfo
     }
 }
 
-/// <summary>uid_map / gid_map of a fresh user namespace, written by the parent (which has the rights on the host).</summary>
+/// <summary>
+/// uid_map / gid_map of a fresh user namespace, written by the parent (which has the rights on the host).
+/// As runc's nsexec: write the file directly; when that is refused (an unprivileged parent mapping more than
+/// its own id) run newuidmap/newgidmap, which check /etc/subuid and /etc/subgid. An unprivileged parent whose
+/// gid mapping is exactly "0 its-egid 1" must deny setgroups before gid_map (user_namespaces(7)).
+/// </summary>
 public static class IdMaps
 {
-    public static void Write(int pid, IReadOnlyList<LinuxIdMapping>? uids, IReadOnlyList<LinuxIdMapping>? gids)
+    public static void Write(int pid, IReadOnlyList<LinuxIdMapping>? uids, IReadOnlyList<LinuxIdMapping>? gids, bool rootlessEuid = false)
     {
-        WriteOne(pid, "uid_map", uids);
-        WriteOne(pid, "gid_map", gids);
+        WriteOne(pid, "uid_map", uids, rootlessEuid ? "newuidmap" : null);
+        if (rootlessEuid && gids is { Count: > 0 } && !RequiresMappingTool(gids, Interop.Libc.Getegid()))
+            WriteSetgroupsDeny(pid);
+        WriteOne(pid, "gid_map", gids, rootlessEuid ? "newgidmap" : null);
     }
 
-    private static void WriteOne(int pid, string file, IReadOnlyList<LinuxIdMapping>? maps)
+    /// <summary>runc's requiresRootOrMappingTool: anything but "0 egid 1" needs root or newgidmap.</summary>
+    public static bool RequiresMappingTool(IReadOnlyList<LinuxIdMapping> gids, uint egid) =>
+        !(gids.Count == 1 && gids[0].ContainerId == 0 && gids[0].HostId == egid && gids[0].Size == 1);
+
+    private static void WriteSetgroupsDeny(int pid)
+    {
+        string path = $"/proc/{pid}/setgroups";
+        using var fd = SafeFd.Open(path, Interop.Libc.O_WRONLY);
+        FdIo.WriteAll(fd, "deny"u8.ToArray(), path);
+    }
+
+    private static void WriteOne(int pid, string file, IReadOnlyList<LinuxIdMapping>? maps, string? tool)
     {
         if (maps is null || maps.Count == 0) return;
         var sb = new StringBuilder();
         foreach (var m in maps) sb.Append(CultureInfo.InvariantCulture, $"{m.ContainerId} {m.HostId} {m.Size}\n");
         string path = $"/proc/{pid}/{file}";
-        using var fd = SafeFd.Open(path, Interop.Libc.O_WRONLY);
-        FdIo.WriteAll(fd, Encoding.ASCII.GetBytes(sb.ToString()), path);
+        try
+        {
+            using var fd = SafeFd.Open(path, Interop.Libc.O_WRONLY);
+            FdIo.WriteAll(fd, Encoding.ASCII.GetBytes(sb.ToString()), path);
+        }
+        catch (SyscallException e) when (tool != null && e.Errno == Errno.EPERM)
+        {
+            var args = new List<string> { tool, pid.ToString(CultureInfo.InvariantCulture) };
+            foreach (var m in maps)
+            {
+                args.Add(m.ContainerId.ToString(CultureInfo.InvariantCulture));
+                args.Add(m.HostId.ToString(CultureInfo.InvariantCulture));
+                args.Add(m.Size.ToString(CultureInfo.InvariantCulture));
+            }
+            string? exe = ToolRunner.Find(tool);
+            if (exe is null) throw new RuncException($"write \"{path}\": operation not permitted (and {tool} was not found: install uidmap)");
+            ToolRunner.Run(exe, args, $"failed to use {tool} on {pid}");
+        }
     }
 }
 

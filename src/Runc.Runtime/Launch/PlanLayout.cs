@@ -73,6 +73,9 @@ public enum MountOpFlags : int
     Remount = 4,           // bind with flags beyond MS_BIND|MS_REC: remount to apply them
     Proc = 8,              // must land on a real directory and be procfs (CVE-2019-16884)
     Sysfs = 64,
+    Mqueue = 128,          // with Sysfs: if the kernel refuses the fs (EPERM in a user namespace that does not own the
+                           // net/ipc namespace), bind the host's /sys (recursive) or /dev/mqueue instead, as runc ≥1.2 does
+    FromFd = 256,          // A is the fd of a detached mount prepared by the parent (idmapped): move_mount it onto the target
 }
 
 public static class SyncMessage

@@ -40,6 +40,8 @@ public sealed class LaunchOptions
     /// <summary>The mount that contains the rootfs: made private in the container's mount namespace so that
     /// pivot_root works and nothing nrunc mounts propagates back to the host (runc's rootfsParentMountPrivate).</summary>
     public string? RootfsParentMount { get; init; }
+    /// <summary>Index in spec.mounts → fd of a detached, already idmapped tree the child move_mounts (IdmappedMounts).</summary>
+    public IReadOnlyDictionary<int, int> MountTrees { get; init; } = new Dictionary<int, int>();
 }
 
 /// <summary>A cgroup v1 hierarchy to show inside the container: /sys/fs/cgroup/NAME ← host dir of the container's cgroup.</summary>

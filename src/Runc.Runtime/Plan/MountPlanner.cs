@@ -12,11 +12,13 @@ public static class MountPlanner
 
     public static void AddMounts(PlanBuilder plan, Spec spec, LaunchOptions o)
     {
-        foreach (var m in spec.Mounts ?? [])
+        var mounts = spec.Mounts ?? [];
+        for (int i = 0; i < mounts.Count; i++)
         {
+            var m = mounts[i];
             string dest = Normalize(m.Destination);
             if (m.Type == "cgroup" || m.Type == "cgroup2") { AddCgroupMount(plan, spec, m, dest, o); continue; }
-            AddOne(plan, m, dest, o.Bundle);
+            AddOne(plan, m, dest, o.Bundle, o.MountTrees.TryGetValue(i, out int tree) ? tree : -1);
         }
     }
 
@@ -27,7 +29,7 @@ public static class MountPlanner
         return Path.GetFullPath(d);
     }
 
-    private static void AddOne(PlanBuilder plan, Mount m, string dest, string bundle)
+    private static void AddOne(PlanBuilder plan, Mount m, string dest, string bundle, int treeFd = -1)
     {
         var opts = MountOptions.Parse(m.Options);
         ulong flags = (ulong)opts.Flags;
@@ -48,11 +50,13 @@ public static class MountPlanner
         }
         if (m.Type == "proc") mf |= MountOpFlags.Proc;
         if (m.Type == "sysfs") mf |= MountOpFlags.Sysfs;
+        if (m.Type == "mqueue" && !bind) mf |= MountOpFlags.Mqueue;
         ulong prop = 0;
         foreach (var p in opts.Propagation) prop |= (ulong)p;
         string fstype = bind ? "" : m.Type ?? "";
+        if (treeFd >= 0) mf |= MountOpFlags.FromFd;
         plan.Add(OpCode.Mount, $"mount \"{m.Source ?? m.Type}\" on \"{dest}\"",
-            a: plan.Str(source), b: plan.Str(dest.TrimStart('/').Length == 0 ? "." : dest.TrimStart('/')),
+            a: treeFd >= 0 ? treeFd : plan.Str(source), b: plan.Str(dest.TrimStart('/').Length == 0 ? "." : dest.TrimStart('/')),
             c: bind ? 0 : plan.Str(fstype), d: (long)(flags & ~PropagationMask), e: plan.Str(opts.Data.Length == 0 ? null : opts.Data),
             f: (long)prop, g: (long)opts.RecursiveAttrSet, h: (long)opts.RecursiveAttrClear, flags: (int)mf);
     }

@@ -22,6 +22,7 @@ internal static class CreateCommand
         PreserveFds = checked((int)inv.GetInt("preserve-fds")),
         WaitForStart = waitForStart,
         SystemdCgroup = inv.Globals.SystemdCgroup,
-        Rootless = Dispatcher.Rootless(inv) && Runc.Linux.Interop.Libc.Geteuid() != 0,
+        // Real root keeps strict cgroups (device rules) even with an explicit --rootless=true.
+        Rootless = Dispatcher.Rootless(inv) && (Runc.Linux.Interop.Libc.Geteuid() != 0 || HostFacts.Current.InUserNamespace()),
     };
 }

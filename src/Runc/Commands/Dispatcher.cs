@@ -34,8 +34,17 @@ internal static class Dispatcher
 
     public static ContainerStore Store(Invocation inv) => new(inv.Globals.Root);
 
-    public static bool Rootless(Invocation inv) =>
-        inv.Globals.ParseRootless() ?? (Runc.Linux.Interop.Libc.Geteuid() != 0);
+    /// <summary>
+    /// Rootless cgroups (runc's shouldUseRootlessCgroupManager): --rootless if given; for "auto": not with
+    /// --systemd-cgroup, yes when euid != 0, yes for root inside a user namespace (rootless podman), no for real root.
+    /// </summary>
+    public static bool Rootless(Invocation inv)
+    {
+        if (inv.Globals.ParseRootless() is bool given) return given;
+        if (inv.Globals.SystemdCgroup) return false;
+        if (Runc.Linux.Interop.Libc.Geteuid() != 0) return true;
+        return HostFacts.Current.InUserNamespace();
+    }
 
     public static void Out(string text) => Runc.Linux.FdStream.Stdout.Write(System.Text.Encoding.UTF8.GetBytes(text));
 }

@@ -9,12 +9,13 @@ internal static class FeaturesCommand
 {
     public static int Run(Invocation inv)
     {
+        bool idmap = Runc.Runtime.Launch.IdmappedMounts.Supported();
         var features = new Features
         {
             OciVersionMin = SpecVersion.Minimum,
             OciVersionMax = "1.2.1",
             Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-            MountOptions = [.. MountOptions.KnownNames.Where(n => n is not "idmap" and not "ridmap" and not "tmpcopyup")],
+            MountOptions = [.. MountOptions.KnownNames.Where(n => n is not "tmpcopyup" && (idmap || n is not ("idmap" or "ridmap")))],
             Linux = new FeaturesLinux
             {
                 Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
@@ -32,7 +33,7 @@ internal static class FeaturesCommand
                 Apparmor = new FeaturesEnabled { Enabled = false },
                 Selinux = new FeaturesEnabled { Enabled = false },
                 IntelRdt = new FeaturesIntelRdt { Enabled = false },
-                MountExtensions = new FeaturesMountExtensions { Idmap = new FeaturesEnabled { Enabled = false } },
+                MountExtensions = new FeaturesMountExtensions { Idmap = new FeaturesEnabled { Enabled = idmap } },
             },
             Annotations = new Dictionary<string, string>
             {
