@@ -215,7 +215,10 @@ public static class Launcher
                 IntelRdtCreated = cleanup.RdtDir != null,
                 NetDevices = linux.NetDevices is { Count: > 0 } nd ? nd.ToDictionary(kv => kv.Key, kv => kv.Value.Name is { Length: > 0 } n ? n : kv.Key) : null,
             };
-            WaitReady(sync, native, planned.Plan, pid, spec, state);
+            WaitReady(sync, native, planned.Plan, pid, spec, state, cleanup);
+            // `run` has no start in between: stay on the line until execve closes the child's end (O_CLOEXEC),
+            // so that a failure in credentials, capabilities, seccomp or execve is reported, not just an exit 1.
+            if (!opt.WaitForStart) WaitExec(sync, native, planned.Plan, pid, cleanup);
 
             state.InitStartTime = ProcStat.Read(pid)?.StartTime ?? throw new RuncException("container init exited before it was ready");
             File.Copy(Path.Combine(bundle, "config.json"), Path.Combine(dir, ContainerStore.ConfigFile), overwrite: true);
@@ -230,7 +233,7 @@ public static class Launcher
     }
 
     /// <summary>The conversation with the child until it is parked on exec.fifo (or about to exec, for run).</summary>
-    private static void WaitReady(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid, Spec spec, ContainerState state)
+    private static void WaitReady(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid, Spec spec, ContainerState state, Cleanup cleanup)
     {
         while (true)
         {
@@ -238,6 +241,7 @@ public static class Launcher
             if (r is null)
             {
                 int status = ChildWait.Wait(pid, 0);
+                cleanup.InitPid = 0; // reaped: never signal that pid number again
                 throw new RuncException($"unable to start container process: container init exited unexpectedly ({DescribeStatus(status)})");
             }
             var rec = r.Value;
@@ -263,6 +267,7 @@ public static class Launcher
                 {
                     var op = rec.Op >= 0 && rec.Op < plan.Ops.Count ? plan.Ops[rec.Op] : default;
                     ChildWait.Wait(pid, 0);
+                    cleanup.InitPid = 0;
                     throw new RuncException("unable to start container process: " + ChildErrors.Render(native, op, rec));
                 }
                 default:
@@ -275,6 +280,18 @@ public static class Launcher
     {
         try { return new DirectoryInfo(path).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? path; }
         catch (IOException) { return path; }
+    }
+
+    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid, Cleanup cleanup)
+    {
+        while (sync.Receive() is { } rec)
+        {
+            if (rec.Type != SyncMessage.Error) continue;
+            var op = rec.Op >= 0 && rec.Op < plan.Ops.Count ? plan.Ops[rec.Op] : default;
+            ChildWait.Wait(pid, 0);
+            cleanup.InitPid = 0;
+            throw new RuncException("unable to start container process: " + ChildErrors.Render(native, op, rec));
+        }
     }
 
     private static string DescribeStatus(int status) =>
