@@ -57,6 +57,8 @@ public static class Launcher
     public static Launched Create(ContainerStore store, string id, CreateOptions opt)
     {
         ContainerId.Validate(id);
+        // Before any side effect: from here on run from a read-only clone of the binary (CVE-2019-5736).
+        ExeSeal.ReexecSealedIfNeeded();
         string bundle = Path.GetFullPath(opt.Bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory());
         if (!Directory.Exists(bundle)) throw new RuncException($"chdir {bundle}: no such file or directory");
         var spec = SpecLoader.LoadBundle(bundle);
