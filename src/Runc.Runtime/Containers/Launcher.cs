@@ -111,6 +111,7 @@ public static class Launcher
             var layout = CgroupLayout.Detect();
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
             cleanup.Cgroup = cgroup;
+            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless); // for delete after a killed create
             cgroup.Create();
             if (linux.Resources != null) cgroup.Apply(linux.Resources);
             if (!opt.Rootless)
@@ -150,6 +151,7 @@ public static class Launcher
             int listenFds = SocketActivation.InheritedFds();
             bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
             bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
+            using var sync = SyncChannel.Create();
             var o = new LaunchOptions
             {
                 Bundle = bundle,
@@ -169,13 +171,13 @@ public static class Launcher
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
-                CloseInChild = [lockFd],
+                // The parent's end too: otherwise a child whose parent was killed waits for it forever (issue 8 §10).
+                CloseInChild = [lockFd, sync.Parent.Fd],
                 HostHasKcore = File.Exists("/proc/kcore"),
                 RootfsParentMount = MountTable.MountPointOf(ResolveLinks(rootfs)),
             };
             string? home = Passwd.HomeOf(rootfs, process.User.Uid);
             var planned = InitPlanner.Plan(spec, o, home);
-            using var sync = SyncChannel.Create();
             using var native = planned.Plan.Build(sync.Child.Fd, procFd.Fd);
 
             if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
