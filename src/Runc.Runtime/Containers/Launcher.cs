@@ -85,6 +85,13 @@ public static class Launcher
             if (e is RuncException re && cleanupError == null) throw;
             throw new RuncException(message, e);
         }
+        catch (Exception)
+        {
+            // A bug (e.g. a null the validator let through: process.args [null], process.user null) must not
+            // leave a half-made container behind either (issue 8 §11); the front door reports the exception.
+            cleanup.Run();
+            throw;
+        }
     }
 
     private static Launched CreateLocked(ContainerStore store, string id, string bundle, string rootfs, Spec spec,
