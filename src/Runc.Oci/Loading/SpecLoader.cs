@@ -60,7 +60,11 @@ public static class SpecLoader
         }
         catch (JsonException e)
         {
-            throw new SpecException($"{what}: {GoJsonTypeErrors.Describe(e, json, typeInfo)}");
+            string detail;
+            // The describer walks the document again; invalid UTF-8 in a key makes that walk throw (found by ConfigFuzzTests).
+            try { detail = GoJsonTypeErrors.Describe(e, json, typeInfo); }
+            catch (InvalidOperationException) { detail = "invalid UTF-8 in JSON input"; }
+            throw new SpecException($"{what}: {detail}");
         }
         catch (InvalidOperationException e)
         {

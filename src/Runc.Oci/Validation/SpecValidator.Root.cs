@@ -14,6 +14,12 @@ public static partial class SpecValidator
             findings.Error("root.path", "invalid rootfs: path must not be empty");
             return;
         }
+        if (root.Path.Contains('\0'))
+        {
+            // Found by ConfigFuzzTests: Path.GetFullPath throws on NUL; Go's os.Stat says "invalid argument".
+            findings.Error("root.path", "invalid rootfs: stat: invalid argument");
+            return;
+        }
         // A relative root.path is relative to the bundle (runtime-spec config.md).
         string full = Path.GetFullPath(Path.Combine(bundleDir, root.Path));
         try

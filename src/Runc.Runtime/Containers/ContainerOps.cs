@@ -95,6 +95,7 @@ public static class ContainerOps
         catch (ContainerException e) when (e.Kind == ContainerErrorKind.NotFound)
         {
             // A half-made container (create killed before state.json): remove what there is.
+            CgroupIntent.DestroyFor(dir);
             store.Remove(id);
             if (force) return;
             throw;

@@ -57,6 +57,8 @@ public static class Launcher
     public static Launched Create(ContainerStore store, string id, CreateOptions opt)
     {
         ContainerId.Validate(id);
+        // Before any side effect: from here on run from a read-only clone of the binary (CVE-2019-5736).
+        ExeSeal.ReexecSealedIfNeeded();
         string bundle = Path.GetFullPath(opt.Bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory());
         if (!Directory.Exists(bundle)) throw new RuncException($"chdir {bundle}: no such file or directory");
         var spec = SpecLoader.LoadBundle(bundle);
@@ -84,6 +86,13 @@ public static class Launcher
             if (e is RuncException re && cleanupError == null) throw;
             throw new RuncException(message, e);
         }
+        catch (Exception)
+        {
+            // A bug (e.g. a null the validator let through: process.args [null], process.user null) must not
+            // leave a half-made container behind either (issue 8 §11); the front door reports the exception.
+            cleanup.Run();
+            throw;
+        }
     }
 
     private static Launched CreateLocked(ContainerStore store, string id, string bundle, string rootfs, Spec spec,
@@ -110,6 +119,7 @@ public static class Launcher
             var layout = CgroupLayout.Detect();
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
             cleanup.Cgroup = cgroup;
+            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless); // for delete after a killed create
             try { cgroup.Create(); }
             catch (SyscallException e) when (NoCgroup.CanGoWithout(e, opt.Rootless, layout, linux)) { cleanup.Cgroup = cgroup = new NoCgroup(layout.Mode); }
             if (linux.Resources != null) cgroup.Apply(linux.Resources);
@@ -153,6 +163,7 @@ public static class Launcher
             int listenFds = SocketActivation.InheritedFds();
             bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
             bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
+            using var sync = SyncChannel.Create();
             var o = new LaunchOptions
             {
                 Bundle = bundle,
@@ -174,14 +185,14 @@ public static class Launcher
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
-                CloseInChild = [lockFd],
+                // The parent's end too: otherwise a child whose parent was killed waits for it forever (issue 8 §10).
+                CloseInChild = [lockFd, sync.Parent.Fd],
                 HostHasKcore = File.Exists("/proc/kcore"),
                 RootfsParentMount = MountTable.MountPointOf(ResolveLinks(rootfs)),
                 MountTrees = mountTrees,
             };
             string? home = Passwd.HomeOf(rootfs, process.User.Uid);
             var planned = InitPlanner.Plan(spec, o, home);
-            using var sync = SyncChannel.Create();
             using var native = planned.Plan.Build(sync.Child.Fd, procFd.Fd);
 
             if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)

@@ -71,6 +71,19 @@ internal static unsafe class ChildInit
         Raw.ExitGroup(errno == Errno.ENOENT ? 127 : errno == Errno.EACCES ? 126 : 1);
     }
 
+    /// <summary>
+    /// The host procfs handle is only for WriteProc, which the planner puts before the cwd and the program. It must be
+    /// gone before anything resolves a path the config chose: "/proc/self/fd/N/../../../bin/sh" as args[0] or cwd would
+    /// otherwise walk from the host's /proc to the host's root (CVE-2024-21626), and a parked init must not hold a host
+    /// directory (CVE-2016-9962).
+    /// </summary>
+    private static void CloseProcFd(ref Ctx ctx)
+    {
+        if (ctx.ProcFd < 0) return;
+        Raw.Close(ctx.ProcFd);
+        ctx.ProcFd = -1;
+    }
+
     private static byte* S(ref Ctx ctx, long offset) => offset == 0 ? null : ctx.Data + offset;
 
     /// <summary>Runs one op; returns 0 or an errno, with *step saying which part failed.</summary>
@@ -121,7 +134,9 @@ internal static unsafe class ChildInit
                 lim[1] = (ulong)op->C;
                 return Raw.Prlimit(0, (int)op->A, lim, null) == 0 ? 0 : Raw.Errno;
             }
-            case OpCode.Chdir: return Raw.Chdir(S(ref ctx, op->A)) == 0 ? 0 : Raw.Errno;
+            case OpCode.Chdir:
+                CloseProcFd(ref ctx);
+                return Raw.Chdir(S(ref ctx, op->A)) == 0 ? 0 : Raw.Errno;
             case OpCode.VerifyCwd:
             {
                 byte* buf = stackalloc byte[4096];
@@ -141,7 +156,9 @@ internal static unsafe class ChildInit
                 return Raw.Syscall(SysNr.SchedSetaffinity, 0, op->B, (long)S(ref ctx, op->A), 0, 0, 0) == 0 ? 0 : Raw.Errno;
             case OpCode.Mempolicy:
                 return Raw.Syscall(SysNr.SetMempolicy, op->A, (long)S(ref ctx, op->B), op->C, 0, 0, 0) == 0 ? 0 : Raw.Errno;
-            case OpCode.ResolveExec: return ResolveExec(ref ctx, op, step);
+            case OpCode.ResolveExec:
+                CloseProcFd(ref ctx);
+                return ResolveExec(ref ctx, op, step);
             case OpCode.Console: return Console(ref ctx, op, step);
             case OpCode.Dup2:
                 if (op->A == op->B) return Raw.Fcntl((int)op->A, K.F_SETFD, 0) == -1 ? Raw.Errno : 0;

@@ -1,0 +1,49 @@
+using System.Text;
+using Runc.Cgroups;
+using Runc.Linux;
+
+namespace Runc.Runtime.State;
+
+/// <summary>
+/// The cgroup a create is about to make, written into the state dir before the cgroup exists. state.json only
+/// appears once the container is created, so a CLI killed in between (SIGKILL during a slow createRuntime hook,
+/// or right after the clone) used to leave a cgroup, with the parked init or hook processes in it, that
+/// `delete --force` could not find. delete of such a half-made container now kills what is in that cgroup and
+/// removes it (issue 8 §10).
+/// </summary>
+public static class CgroupIntent
+{
+    public const string FileName = "cgroup.intent";
+
+    public static void Write(string stateDir, IReadOnlyDictionary<string, string> paths, bool rootless)
+    {
+        var sb = new StringBuilder(rootless ? "rootless\n" : "root\n");
+        foreach (var (controller, path) in paths) sb.Append(controller).Append('\t').Append(path).Append('\n');
+        File.WriteAllText(Path.Combine(stateDir, FileName), sb.ToString());
+    }
+
+    /// <summary>Kills everything in the recorded cgroup and removes it; silent when there is no record.</summary>
+    public static void DestroyFor(string stateDir)
+    {
+        string file = Path.Combine(stateDir, FileName);
+        if (!File.Exists(file)) return;
+        var lines = File.ReadAllLines(file);
+        if (lines.Length < 2) return;
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in lines.Skip(1))
+        {
+            int tab = line.IndexOf('\t');
+            if (tab > 0) paths[line[..tab]] = line[(tab + 1)..];
+        }
+        if (paths.Count == 0) return;
+        var cg = CgroupManager.Load(paths, lines[0] == "rootless");
+        if (!cg.Exists()) return;
+        try { cg.Thaw(); } catch (Exception e) when (e is RuncException or IOException) { }
+        for (int i = 0; i < 100 && cg.GetPids().Count > 0; i++)
+        {
+            cg.Signal(K.SIGKILL);
+            Thread.Sleep(10);
+        }
+        cg.Destroy();
+    }
+}
