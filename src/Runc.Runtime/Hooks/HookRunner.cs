@@ -35,6 +35,8 @@ public static unsafe class HookRunner
         using var writeEnd = new SafeFd(p[1]);
 
         var plan = new PlanBuilder { StateCapacity = 0 };
+        // A hook must not outlive the nrunc that waits for it (runc 1.1.5 leaks it when killed mid-create).
+        plan.Add(OpCode.SetPdeathsig, "prctl(PR_SET_PDEATHSIG)", K.SIGKILL);
         plan.Add(OpCode.Dup2, "dup stdin", readEnd.Fd, 0);
         var args = hook.Args is { Count: > 0 } a ? a : [hook.Path];
         plan.Add(OpCode.ResolveExec, $"exec: \"{hook.Path}\"", 1, plan.Blob(System.Runtime.InteropServices.MemoryMarshal.AsBytes(new[] { plan.Str(hook.Path) }.AsSpan())));

@@ -33,7 +33,7 @@ public static class CgroupIntent
         foreach (var line in lines.Skip(1))
         {
             int tab = line.IndexOf('\t');
-            if (tab > 0) paths[line[..tab]] = line[(tab + 1)..];
+            if (tab >= 0) paths[line[..tab]] = line[(tab + 1)..]; // "" (the unified hierarchy) starts with the tab
         }
         if (paths.Count == 0) return;
         var cg = CgroupManager.Load(paths, lines[0] == "rootless");
