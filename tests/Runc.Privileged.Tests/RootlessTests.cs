@@ -32,7 +32,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         var dir = _s.NewDir("rl-bundle");
         RootfsCache.CopyTo(Path.Combine(dir, "rootfs"));
         u.Chown(dir);
-        Check.Ok(u.Run(_s, [specRuntime ?? Env.RuntimeBin!, "spec", "--rootless"], cwd: dir), "spec --rootless as the user");
+        Check.Ok(u.Run(_s, [specRuntime ?? RootlessBinary.Path_, "spec", "--rootless"], cwd: dir), "spec --rootless as the user");
         return dir;
     }
 
@@ -65,7 +65,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         Shell(b, "id; echo ==; cat /proc/self/uid_map /proc/self/gid_map /proc/self/setgroups");
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot); // cleanup safety net: root deletes anything left under the user's state root
-        var r = u.Run(_s, [Env.RuntimeBin!, "run", id], cwd: b);
+        var r = u.Run(_s, [RootlessBinary.Path_, "run", id], cwd: b);
         Check.Ok(r, "rootless run");
         var parts = r.Stdout.Split("==\n");
         Assert.StartsWith("uid=0(root) gid=0(root)", parts[0]);
@@ -91,7 +91,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         Shell(b, "sleep 30");
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot);
-        var rt = Env.RuntimeBin!;
+        var rt = RootlessBinary.Path_;
         Check.Ok(u.Run(_s, [rt, "create", id], cwd: b), "rootless create");
         var stateDir = Path.Combine(u.StateRoot, id);
         Assert.True(File.Exists(Path.Combine(stateDir, "state.json")), "state.json under the user's runtime dir");
@@ -128,7 +128,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         });
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot);
-        var r = u.Run(_s, [Env.RuntimeBin!, "run", id], cwd: b);
+        var r = u.Run(_s, [RootlessBinary.Path_, "run", id], cwd: b);
         Check.Ok(r, "rootless run with /etc/subuid ranges");
         var parts = r.Stdout.Split("==\n");
         Assert.Equal([$"0 {u.Uid} 1", $"1 {u.SubStart} 65536"], Lines(parts[0]).Select(MapLine));
@@ -152,7 +152,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         });
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot);
-        var r = u.Run(_s, [Env.RuntimeBin!, "run", id], cwd: b);
+        var r = u.Run(_s, [RootlessBinary.Path_, "run", id], cwd: b);
         Check.Fails(r, "newuidmap");
         Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "failed multi-range run");
     }
@@ -172,7 +172,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
             c["linux"]!.AsObject().Remove("gidMappings");
         });
         _s.Runtime(u.StateRoot);
-        foreach (var bin in new[] { Env.RuntimeBin!, Env.OracleBin })
+        foreach (var bin in new[] { RootlessBinary.Path_, Env.OracleBin })
             Check.Fails(u.Run(_s, [bin, "run", _s.NewId("rl")], cwd: b), "rootless container requires user namespaces");
 
         // Limits without a delegated cgroup: runc 1.1.5 refuses with this sentence; so do we.
@@ -184,7 +184,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
             c["linux"]!["resources"] = new JsonObject { ["memory"] = new JsonObject { ["limit"] = 100_000_000 } };
         });
         var cgroupV1 = !File.Exists("/sys/fs/cgroup/cgroup.controllers");
-        foreach (var bin in new[] { Env.RuntimeBin!, Env.OracleBin })
+        foreach (var bin in new[] { RootlessBinary.Path_, Env.OracleBin })
         {
             var id = _s.NewId("rl");
             var r = u.Run(_s, [bin, "run", id], cwd: b2);
@@ -199,14 +199,14 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
             c["linux"]!.AsObject().Remove("resources");
             c["process"]!["user"]!["additionalGids"] = new JsonArray(5);
         });
-        foreach (var bin in new[] { Env.RuntimeBin!, Env.OracleBin })
+        foreach (var bin in new[] { RootlessBinary.Path_, Env.OracleBin })
             Check.Fails(u.Run(_s, [bin, "run", _s.NewId("rl")], cwd: b2), "cannot set any additional groups in a rootless container");
 
         // --rootless=false: no leniency, the cgroup mkdir fails with a permission error.
         EditConfig(b2, c => c["process"]!["user"]!.AsObject().Remove("additionalGids"));
         if (cgroupV1)
-            Check.Fails(u.Run(_s, [Env.RuntimeBin!, "--rootless=false", "run", _s.NewId("rl")], cwd: b2), "permission denied");
-        Check.Ok(u.Run(_s, [Env.RuntimeBin!, "--rootless=true", "run", _s.NewId("rl")], cwd: b2), "--rootless=true");
+            Check.Fails(u.Run(_s, [RootlessBinary.Path_, "--rootless=false", "run", _s.NewId("rl")], cwd: b2), "permission denied");
+        Check.Ok(u.Run(_s, [RootlessBinary.Path_, "--rootless=true", "run", _s.NewId("rl")], cwd: b2), "--rootless=true");
         Assert.Empty(Directory.EnumerateFileSystemEntries(u.StateRoot));
     }
 
@@ -228,7 +228,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
                 }
         });
         _s.Runtime(u.StateRoot);
-        var r = u.Run(_s, [Env.RuntimeBin!, "run", _s.NewId("rl")], cwd: b);
+        var r = u.Run(_s, [RootlessBinary.Path_, "run", _s.NewId("rl")], cwd: b);
         Check.Ok(r, "sysfs fallback");
         Assert.Contains(" /sys ro,", r.Stdout);
         Assert.Contains("ro-ok", r.Stdout);
@@ -252,7 +252,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         });
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot);
-        var r = u.Run(_s, ["/usr/bin/unshare", "--user", "--map-root-user", Env.RuntimeBin!, "run", id], cwd: b);
+        var r = u.Run(_s, ["/usr/bin/unshare", "--user", "--map-root-user", RootlessBinary.Path_, "run", id], cwd: b);
         Check.Ok(r, "run as root in a user namespace");
         Assert.Equal("0 0 1", MapLine(Lines(r.Stdout)[0]));
         Assert.StartsWith("uid=0(root) gid=0(root)", Lines(r.Stdout)[1]);
@@ -271,7 +271,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         _s.Runtime(u.StateRoot);
         _s.Oracle(u.XdgDir + "/runc");
         var seen = new Dictionary<string, string[]>();
-        foreach (var (name, bin) in new[] { ("oracle", Env.OracleBin), ("nrunc", Env.RuntimeBin!) })
+        foreach (var (name, bin) in new[] { ("oracle", Env.OracleBin), ("nrunc", RootlessBinary.Path_) })
         {
             var r = u.Run(_s, [bin, "run", _s.NewId("rl")], cwd: b);
             Assert.True(r.ExitCode == 3, $"{name}: rc {r.ExitCode}\n{r.Describe()}");
@@ -286,7 +286,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
 
         // Lifecycle statuses seen by the user: created → running → stopped, then delete.
         Shell(b, "sleep 30");
-        foreach (var (bin, root) in new[] { (Env.OracleBin, u.XdgDir + "/runc"), (Env.RuntimeBin!, u.StateRoot) })
+        foreach (var (bin, root) in new[] { (Env.OracleBin, u.XdgDir + "/runc"), (RootlessBinary.Path_, u.StateRoot) })
         {
             var id = _s.NewId("rl");
             Check.Ok(u.Run(_s, [bin, "create", id], cwd: b), bin + " create");
@@ -374,7 +374,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         });
         var id = _s.NewId("rl");
         _s.Runtime(u.StateRoot);
-        var r = u.Run(_s, [Env.RuntimeBin!, "run", id], cwd: b);
+        var r = u.Run(_s, [RootlessBinary.Path_, "run", id], cwd: b);
         Check.Fails(r, "idmapped mount");
         Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "failed idmapped run");
     }
@@ -402,6 +402,27 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
 /// login.defs); they are replaced by one range this test chooses and every line naming the user is removed at the end.
 /// If this host lacks /etc/login.defs (useradd refuses without it), a minimal one is written and removed afterwards.
 /// </summary>
+/// <summary>
+/// The runtime binary as the unprivileged user can run it. The checkout may live under a 0700 directory (CI clones into
+/// a private temp dir), so the binary is copied once into a 0755 directory of its own.
+/// </summary>
+static class RootlessBinary
+{
+    static readonly Lazy<string> s_path = new(() =>
+    {
+        string dir = Path.Combine(Path.GetTempPath(), "nrunc-rl-bin-" + Environment.ProcessId);
+        Directory.CreateDirectory(dir);
+        File.SetUnixFileMode(dir, (UnixFileMode)0x1ed);
+        string bin = Path.Combine(dir, Path.GetFileName(Env.RuntimeBin!));
+        File.Copy(Env.RuntimeBin!, bin, overwrite: true);
+        File.SetUnixFileMode(bin, (UnixFileMode)0x1ed);
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => { try { File.Delete(bin); Directory.Delete(dir); } catch (IOException) { } };
+        return bin;
+    });
+
+    public static string Path_ => s_path.Value;
+}
+
 public sealed class RootlessUser : IDisposable
 {
     readonly TestScope _s;

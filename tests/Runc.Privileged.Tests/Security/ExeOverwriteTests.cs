@@ -52,7 +52,15 @@ public sealed class ExeOverwriteTests(ITestOutputHelper output) : IDisposable
         Check.Ok(Subprocess.Run(_s.IoDir, ["/usr/bin/mkfifo", fifo]));
         var id = _s.NewId("exe");
         var r = Rt(rt, "run", "-d", "--bundle", b.Dir, id);
-        Check.Ok(r, "run -d of the /proc/self/exe image");
+        if (r.ExitCode != 0)
+        {
+            // The sealed binary lives on a detached read-only mount that the container cannot even resolve: the
+            // entrypoint does not run at all, which is the strongest outcome. Anything else is a failure to explain.
+            Assert.Contains("/proc/self/exe", r.Stderr);
+            Assert.Contains("no such file or directory", r.Stderr);
+            Assert.Equal(before, SecurityKit.Sha256(rt.Bin));
+            return;
+        }
         Thread.Sleep(300);
         var st = Rt(rt, "state", id);
         var pid = st.ExitCode == 0 ? System.Text.Json.Nodes.JsonNode.Parse(st.Stdout)!["pid"]!.GetValue<int>() : 0;
