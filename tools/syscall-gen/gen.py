@@ -135,7 +135,7 @@ def package_version(package):
     return subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], check=True, capture_output=True, text=True).stdout
 
 
-def emit(abi):
+def emit(abi, emitted):
     cs_name, oci_names, package, include_dir, header, _, bits, little, audit_macro = abi
     table = syscalls_for(abi)
     if not table:
@@ -162,6 +162,18 @@ def emit(abi):
         "{",
         f"    public static readonly SyscallAbi Abi = new(",
         f"        \"{oci_names[0]}\", 0x{audit_arch(audit_macro):08X}u, ArgumentBits: {bits}, LittleEndian: {'true' if little else 'false'},",
+    ]
+    # Endian twins (mips/mipsel, ppc64/ppc64le, ...) have the same numbers: reuse the first table, don't repeat it.
+    same_as = emitted.get(tuple(entries))
+    if same_as:
+        lines += [f"        Entries: {same_as}Syscalls.Abi.Entries);", "}", ""]
+        path = os.path.join(OUT_DIR, f"{cs_name}Syscalls.g.cs")
+        with open(path, "w") as f:
+            f.write("\n".join(lines))
+        print(f"{path}: same table as {same_as}")
+        return
+    emitted[tuple(entries)] = cs_name
+    lines += [
         f"        Entries: SyscallEntry.Parse(",
     ]
     # One UTF-8 literal ("name nr" lines): stored as bytes in the binary, parsed on first use. A collection expression
@@ -178,8 +190,9 @@ def emit(abi):
 
 def main():
     os.makedirs(OUT_DIR, exist_ok=True)
+    emitted = {}
     for abi in ABIS:
-        emit(abi)
+        emit(abi, emitted)
 
 
 if __name__ == "__main__":
