@@ -53,13 +53,4 @@ public sealed record CommandDef
     public string ErrorPrefix { get; init; } = "";
     /// <summary>Exit status for a failure of the command itself; null = the exception's own (1). exec uses 255.</summary>
     public int? FailureExitCode { get; init; }
-
-    /// <summary>The flag known by <paramref name="name"/> (any alias, no dashes), or null.</summary>
-    public FlagDef? FindFlag(string name)
-    {
-        foreach (var f in Flags)
-            foreach (var n in f.Names)
-                if (n == name) return f;
-        return null;
-    }
 }
