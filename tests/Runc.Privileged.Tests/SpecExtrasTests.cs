@@ -31,6 +31,27 @@ public sealed class SpecExtrasTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [PrivilegedFact]
+    public void TimeNamespace_JoinedByPath_SeesTheOwnersOffsets()
+    {
+        var rt = _s.Runtime();
+        string owner = _s.NewId("towner");
+        var holder = _s.Bundle().Args("sleep", "600").AddNamespace("time")
+            .Edit(c => c["linux"]!["timeOffsets"] = new JsonObject { ["boottime"] = new JsonObject { ["secs"] = 864000, ["nanosecs"] = 0 } });
+        Assert.Equal(0, rt.Run("create", "--bundle", holder.Dir, owner).ExitCode);
+        try
+        {
+            int pid = rt.State(owner)["pid"]!.GetValue<int>();
+            double hostUptime = double.Parse(File.ReadAllText("/proc/uptime").Split(' ')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var joiner = _s.Bundle().Shell("cut -d. -f1 /proc/uptime").AddNamespace("time", $"/proc/{pid}/ns/time");
+            var r = Run(joiner);
+            Assert.Equal(0, r.ExitCode);
+            long inside = long.Parse(r.Stdout.Trim(), System.Globalization.CultureInfo.InvariantCulture);
+            Assert.InRange(inside - (long)hostUptime, 864000 - 60, 864000 + 60);
+        }
+        finally { rt.Run("delete", "--force", owner); }
+    }
+
+    [PrivilegedFact]
     public void NetDevices_MovesAndRenamesAHostInterface()
     {
         string host = "nrx" + Random.Shared.Next(10000, 99999), peer = host + "p";

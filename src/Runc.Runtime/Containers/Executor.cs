@@ -39,9 +39,9 @@ public sealed class ExecRequest
     public string? PreserveFdsError { get; init; }
 }
 
-/// <summary>An exec'd process that is running (execve succeeded). Foreground -t: the pty master and the host
-/// terminal for <see cref="TtyProxy"/> (the caller owns and disposes them).</summary>
-public sealed record ExecStarted(int Pid, string ContainerId, SafeFd? PtyMaster = null, SafeFd? HostTerminal = null);
+/// <summary>An exec'd process that is running (execve succeeded). Foreground -t: the attached terminal for
+/// <see cref="Supervisor"/> (the caller owns and disposes it).</summary>
+public sealed record ExecStarted(int Pid, string ContainerId, TerminalProxy? Terminal = null);
 
 /// <summary>
 /// The CLI side of `exec` (DESIGN §2), in runc's order of refusals: container lookup, stopped/paused, empty args,
@@ -80,9 +80,9 @@ public static class Executor
 
         var seccomp = spec.Linux?.Seccomp is { } profile ? Runc.Seccomp.SeccompCompiler.Compile(profile) : null;
         // Foreground terminal: nrunc is the console socket's receiver itself and needs a host terminal to proxy.
-        SafeFd? host = !req.Detach && process.Terminal ? TtyProxy.OpenHostTerminal() : null;
-        try { return Spawn(state, spec, process, explicitAppArmor, subCgroups, req, seccomp, host); }
-        catch { host?.Dispose(); throw; }
+        var terminal = !req.Detach && process.Terminal ? TerminalProxy.Open() : null;
+        try { return Spawn(state, spec, process, explicitAppArmor, subCgroups, req, seccomp, terminal); }
+        catch { terminal?.Dispose(); throw; }
     }
 
     /// <summary>runc: every fd 3..3+N-1 must exist. Call before opening anything.</summary>
@@ -98,10 +98,9 @@ public static class Executor
     }
 
     private static unsafe ExecStarted Spawn(ContainerState state, Spec spec, Process process, string? appArmor,
-        Dictionary<string, string>? subCgroups, ExecRequest req, Runc.Seccomp.SeccompProgram? seccomp, SafeFd? host)
+        Dictionary<string, string>? subCgroups, ExecRequest req, Runc.Seccomp.SeccompProgram? seccomp, TerminalProxy? terminal)
     {
         var fds = new List<SafeFd>();
-        SafeFd? consoleReceiver = null;
         int pid = 0;
         try
         {
@@ -126,14 +125,6 @@ public static class Executor
 
             SafeFd? console = null;
             if (req.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
-            else if (host != null)
-            {
-                var pair = stackalloc int[2];
-                if (Interop.Libc.Socketpair(K.AF_UNIX, K.SOCK_STREAM | K.SOCK_CLOEXEC, 0, pair) != 0) throw SyscallException.Last("socketpair");
-                consoleReceiver = new SafeFd(pair[0]);
-                console = new SafeFd(pair[1]);
-                fds.Add(console);
-            }
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
 
@@ -155,7 +146,7 @@ public static class Executor
             var o = new ExecPlanOptions
             {
                 Joins = joins,
-                ConsoleSocketFd = console?.Fd ?? -1,
+                ConsoleSocketFd = console?.Fd ?? terminal?.SenderForChild.Fd ?? -1,
                 PreserveFds = req.PreserveFds,
                 LastCap = KernelInfo.LastCap(),
                 SeccompFilter = seccomp?.Filter,
@@ -178,9 +169,9 @@ public static class Executor
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
             sync.Send(SyncMessage.Continue);
             WaitExec(sync, native, plan, pid);
-            SafeFd? master = consoleReceiver is null ? null : TtyProxy.ReceiveFd(consoleReceiver.Fd);
+            terminal?.Attach();
             if (req.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
-            return new ExecStarted(pid, state.Id, master, host);
+            return new ExecStarted(pid, state.Id, terminal);
         }
         catch (Exception e) when (pid > 0 && e is RuncException or IOException or UnauthorizedAccessException)
         {
@@ -193,7 +184,6 @@ public static class Executor
         finally
         {
             foreach (var fd in fds) fd.Dispose();
-            consoleReceiver?.Dispose();
         }
     }
 

@@ -1,13 +1,18 @@
 using Runc.Linux;
+using Runc.Runtime.Launch;
 
 namespace Runc.Runtime.Containers;
 
 /// <summary>
-/// `nrunc run` in the foreground with process.terminal: nrunc plays the console-socket receiver itself,
-/// puts the host terminal in raw mode and copies bytes both ways until the container exits.
+/// Foreground `run` and `exec` with a terminal (runc's tty.go): nrunc plays the console-socket receiver itself,
+/// takes the pty master the container process sends, sizes it like the host terminal, puts
+/// the host terminal in raw mode and restores it at the end. <see cref="Supervisor"/> copies the bytes and
+/// forwards SIGWINCH as a resize. Opened before the clone, used after it.
 /// </summary>
 public sealed unsafe class TerminalProxy : IDisposable
 {
+    private const int F_DUPFD_CLOEXEC = 1030;
+
     private readonly SafeFd _hostTty;
     private readonly byte[] _saved = new byte[Interop.Libc.TermiosSize];
     private bool _raw;
@@ -17,22 +22,35 @@ public sealed unsafe class TerminalProxy : IDisposable
 
     private TerminalProxy(SafeFd tty, SafeFd receiver, SafeFd sender) { _hostTty = tty; Receiver = receiver; SenderForChild = sender; }
 
-    /// <summary>Fails like runc when there is no controlling terminal: "open /dev/tty: no such device or address".</summary>
+    /// <summary>The host terminal as runc picks it (stderr, stdout, stdin, else /dev/tty), and the socket pair the
+    /// child sends its pty master on. Without any terminal it fails as runc: "open /dev/tty: no such device or address".</summary>
     public static TerminalProxy Open()
     {
-        SafeFd tty;
-        try { tty = SafeFd.Open("/dev/tty", Interop.Libc.O_RDWR | Interop.Libc.O_NOCTTY); }
-        catch (SyscallException e) { throw new RuncException("open /dev/tty: " + Errno.Message(e.Errno)); }
+        var tty = OpenHostTerminal();
         int* sv = stackalloc int[2];
         if (Interop.Libc.Socketpair(K.AF_UNIX, K.SOCK_STREAM | K.SOCK_CLOEXEC, 0, sv) != 0) { tty.Dispose(); throw SyscallException.Last("socketpair"); }
         return new TerminalProxy(tty, new SafeFd(sv[0]), new SafeFd(sv[1]));
     }
 
-    /// <summary>After the init is ready: take the pty master it sent, size it like our terminal, go raw.</summary>
+    private static SafeFd OpenHostTerminal()
+    {
+        foreach (int fd in (ReadOnlySpan<int>)[2, 1, 0])
+        {
+            if (Interop.Libc.Isatty(fd) != 1) continue;
+            int d = Interop.Libc.Fcntl(fd, F_DUPFD_CLOEXEC, 3);
+            if (d < 0) throw SyscallException.Last("dup the host terminal");
+            return new SafeFd(d);
+        }
+        try { return SafeFd.Open("/dev/tty", Interop.Libc.O_RDWR | Interop.Libc.O_NOCTTY); }
+        catch (SyscallException e) { throw new RuncException("open /dev/tty: " + Errno.Message(e.Errno)); }
+    }
+
+    /// <summary>After the child sent its pty master: take it, size it like our terminal and make ours raw. ONLCR stays
+    /// on, as with runc 1.1.5: our terminal is raw now, so the pty must turn "\n" into "\r\n" itself.</summary>
     public void Attach()
     {
         SenderForChild.Dispose();
-        Master = ReceiveFd(Receiver.Fd);
+        Master = UnixSocket.ReceiveFd(Receiver.Fd, "receive the pty master");
         Resize();
         fixed (byte* t = _saved)
         {
@@ -63,33 +81,11 @@ public sealed unsafe class TerminalProxy : IDisposable
     /// <summary>Copy what is readable on <paramref name="from"/> to <paramref name="to"/>; false at EOF or error.</summary>
     public static bool Pump(int from, int to)
     {
-        byte* buf = stackalloc byte[4096];
-        nint n = Interop.Libc.Read(from, buf, 4096);
+        byte* buf = stackalloc byte[16384];
+        nint n = Interop.Libc.Read(from, buf, 16384);
         if (n <= 0) return n < 0 && Errno.Last == Errno.EINTR;
         try { FdIo.WriteAll(to, new ReadOnlySpan<byte>(buf, (int)n), "terminal"); } catch (SyscallException) { return false; }
         return true;
-    }
-
-    private const int MsgCmsgCloexec = 0x40000000;
-
-    private static SafeFd ReceiveFd(int sock)
-    {
-        byte* data = stackalloc byte[256];
-        long* control = stackalloc long[8];
-        IoVec iov;
-        iov.Base = data;
-        iov.Len = 256;
-        MsgHdr msg = default;
-        msg.Iov = &iov;
-        msg.IovLen = 1;
-        msg.Control = control;
-        msg.ControlLen = 64;
-        nint n;
-        do n = Interop.Libc.Recvmsg(sock, &msg, MsgCmsgCloexec);
-        while (n < 0 && Errno.Last == Errno.EINTR);
-        if (n < 0) throw SyscallException.Last("receive the console");
-        if (msg.ControlLen < 20 || ((int*)control)[3] != K.SCM_RIGHTS) throw new RuncException("receive the console: no file descriptor");
-        return new SafeFd(((int*)control)[4]);
     }
 
     public void Dispose()

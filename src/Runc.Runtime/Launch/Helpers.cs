@@ -27,6 +27,58 @@ public static unsafe class UnixSocket
         }
         return sock;
     }
+
+    /// <summary>Send <paramref name="fd"/> in SCM_RIGHTS with <paramref name="payload"/> as the message bytes, the way
+    /// runc's utils.SendFile does (the payload names the fd: "/dev/ptmx", "standard", ...).</summary>
+    public static void SendFd(int sock, int fd, ReadOnlySpan<byte> payload, string what)
+    {
+        if (payload.IsEmpty) payload = "\0"u8; // a message must carry at least one byte
+        long* control = stackalloc long[3]; // cmsghdr (16) + one int, padded
+        new Span<long>(control, 3).Clear();
+        control[0] = 20; // cmsg_len = CMSG_LEN(sizeof(int))
+        ((int*)control)[2] = K.SOL_SOCKET;
+        ((int*)control)[3] = K.SCM_RIGHTS;
+        ((int*)control)[4] = fd;
+        fixed (byte* data = payload)
+        {
+            IoVec iov;
+            iov.Base = data;
+            iov.Len = payload.Length;
+            MsgHdr msg = default;
+            msg.Iov = &iov;
+            msg.IovLen = 1;
+            msg.Control = control;
+            msg.ControlLen = 24;
+            nint n;
+            do n = Interop.Libc.Sendmsg(sock, &msg, MsgNoSignal);
+            while (n < 0 && Errno.Last == Errno.EINTR);
+            if (n < 0) throw SyscallException.Last(what);
+        }
+    }
+
+    /// <summary>The one fd of an SCM_RIGHTS message on <paramref name="sock"/> (close-on-exec in this process).</summary>
+    public static SafeFd ReceiveFd(int sock, string what)
+    {
+        byte* data = stackalloc byte[4096];
+        long* control = stackalloc long[8];
+        IoVec iov;
+        iov.Base = data;
+        iov.Len = 4096;
+        MsgHdr msg = default;
+        msg.Iov = &iov;
+        msg.IovLen = 1;
+        msg.Control = control;
+        msg.ControlLen = 64;
+        nint n;
+        do n = Interop.Libc.Recvmsg(sock, &msg, MsgCmsgCloexec);
+        while (n < 0 && Errno.Last == Errno.EINTR);
+        if (n < 0) throw SyscallException.Last(what);
+        if (msg.ControlLen < 20 || ((int*)control)[2] != K.SOL_SOCKET || ((int*)control)[3] != K.SCM_RIGHTS)
+            throw new RuncException(what + ": no file descriptor in the message");
+        return new SafeFd(((int*)control)[4]);
+    }
+
+    private const int MsgCmsgCloexec = 0x40000000, MsgNoSignal = 0x4000;
 }
 
 /// <summary>The host's /proc, opened once and verified to be procfs: every procfs write goes through it (CVE-2025-52881).</summary>

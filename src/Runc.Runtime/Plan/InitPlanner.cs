@@ -37,7 +37,7 @@ public static class InitPlanner
         foreach (int fd in o.CloseInChild) plan.Add(OpCode.CloseFd, "close the container lock", fd);
         plan.Add(OpCode.SyncWait, "wait for the parent");
         // 2. Join namespaces given by path: the user namespace first, so the others are joined with its rights.
-        foreach (var type in new[] { "user", "ipc", "uts", "network", "cgroup", "mount" })
+        foreach (var type in new[] { "user", "ipc", "uts", "network", "cgroup", "time", "mount" })
             if (o.JoinFds.TryGetValue(type, out int fd) && NamespaceTypes.TryGet(type, out var t))
                 plan.Add(OpCode.Setns, $"join {type} namespace", fd, (long)t.CloneFlag);
         if (New("user"))

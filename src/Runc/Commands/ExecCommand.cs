@@ -19,15 +19,8 @@ internal static class ExecCommand
         var req = Request(inv, missing);
         var started = Executor.Start(Dispatcher.Store(inv), inv.ContainerId, req);
         if (req.Detach) return 0;
-        int status;
-        if (started.PtyMaster is { } master && started.HostTerminal is { } host)
-        {
-            using (master)
-            using (host)
-                status = TtyProxy.Run(started.Pid, master, host);
-        }
-        else status = Supervisor.WaitForwarding(started.Pid);
-        return ChildWait.ExitCode(status);
+        using var terminal = started.Terminal;
+        return ChildWait.ExitCode(Supervisor.WaitForwarding(started.Pid, terminal));
     }
 
     private static string? NonEmpty(Invocation inv, string name) =>
