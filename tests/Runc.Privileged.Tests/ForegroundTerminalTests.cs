@@ -29,6 +29,15 @@ public sealed class ForegroundTerminalTests(ITestOutputHelper output) : IDisposa
 
     const string Script = "tty; stty size; printf 'a\\nb\\n'; exit 7";
 
+    /// <summary>Debian's runc 1.1.5 under load sometimes loses the race between its console setup and the
+    /// workload's first ioctl ("stty: standard input: ..."): take its first clean answer out of three.</summary>
+    (string Out, int Rc) Oracle(Func<Runtime, (string Out, int Rc)> see)
+    {
+        var r = see(_s.Oracle());
+        for (int i = 0; i < 2 && r.Out.Contains("stty:"); i++) r = see(_s.Oracle());
+        return r;
+    }
+
     [PrivilegedFact]
     public void Run_ForegroundTerminal_ProxiesTheHostTty_LikeRunc()
     {
@@ -37,7 +46,7 @@ public sealed class ForegroundTerminalTests(ITestOutputHelper output) : IDisposa
             var b = _s.Bundle("sh", "-c", Script).Edit(c => c["process"]!["terminal"] = true);
             return InScript(rt, ["run", "--bundle", b.Dir, _s.NewId("t")]);
         }
-        var want = See(_s.Oracle());
+        var want = Oracle(See);
         var got = See(_s.Runtime());
         Assert.Equal(7, want.Rc);
         Assert.Equal(want.Rc, got.Rc);
@@ -54,7 +63,7 @@ public sealed class ForegroundTerminalTests(ITestOutputHelper output) : IDisposa
             Check.Ok(rt.Run("run", "-d", "--bundle", _s.Bundle("sleep", "100000").Dir, id));
             return InScript(rt, ["exec", "-t", id, "sh", "-c", Script]);
         }
-        var want = See(_s.Oracle());
+        var want = Oracle(See);
         var got = See(_s.Runtime());
         Assert.Equal(want.Rc, got.Rc);
         Assert.Matches("^/dev/pts/[0-9]+\r\n20 70\r\na\r\nb\r\n$", got.Out);

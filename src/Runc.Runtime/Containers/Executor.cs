@@ -29,6 +29,8 @@ public sealed class ExecRequest
     public string? AppArmor { get; init; }
     public string? ProcessLabel { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>--pidfd-socket (runc 1.2): receives a pidfd of the exec'd process.</summary>
+    public string? PidfdSocket { get; init; }
     public bool Detach { get; init; }
     public string? PidFile { get; init; }
     public int PreserveFds { get; init; }
@@ -125,6 +127,8 @@ public static class Executor
 
             SafeFd? console = null;
             if (req.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
+            SafeFd? pidfdSocket = req.PidfdSocket is { } pidfdPath ? UnixSocket.Connect(pidfdPath) : null;
+            if (pidfdSocket != null) fds.Add(pidfdSocket);
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
 
@@ -163,6 +167,7 @@ public static class Executor
                 throw SyscallException.Last("join the container's pid namespace");
             pid = ClonePoint.Spawn(native, 0, cgroupDir?.Fd ?? -1);
             sync.CloseChildEnd();
+            if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "setns");
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 

@@ -13,11 +13,13 @@ using Runc.Runtime.State;
 
 namespace Runc.Runtime.Containers;
 
-public sealed class CreateOptions
+public sealed record CreateOptions
 {
     public string? Bundle { get; init; }
     public string? PidFile { get; init; }
     public string? ConsoleSocket { get; init; }
+    /// <summary>--pidfd-socket (runc 1.2): receives a pidfd of the container's init.</summary>
+    public string? PidfdSocket { get; init; }
     public bool NoPivot { get; init; }
     public bool NoNewKeyring { get; init; }
     public int PreserveFds { get; init; }
@@ -29,12 +31,7 @@ public sealed class CreateOptions
     public int ConsoleSocketFd { get; init; } = -1;
     public (ushort Rows, ushort Cols) ConsoleSize { get; init; }
 
-    public CreateOptions WithConsole(int fd, (ushort, ushort) size) => new()
-    {
-        Bundle = Bundle, PidFile = PidFile, ConsoleSocket = ConsoleSocket, NoPivot = NoPivot, NoNewKeyring = NoNewKeyring,
-        PreserveFds = PreserveFds, WaitForStart = WaitForStart, SystemdCgroup = SystemdCgroup, Rootless = Rootless, ConsoleSocketFd = fd,
-        ConsoleSize = size,
-    };
+    public CreateOptions WithConsole(int fd, (ushort, ushort) size) => this with { ConsoleSocketFd = fd, ConsoleSize = size };
 }
 
 /// <summary>A container that has been created: its state and what the CLI still needs (the init's pid, the spec).</summary>
@@ -140,6 +137,8 @@ public static class Launcher
 
             SafeFd? console = null;
             if (opt.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
+            SafeFd? pidfdSocket = opt.PidfdSocket is { } pidfdPath ? UnixSocket.Connect(pidfdPath) : null;
+            if (pidfdSocket != null) fds.Add(pidfdSocket);
 
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
@@ -199,6 +198,7 @@ public static class Launcher
             int pid = ClonePoint.Spawn(native, planned.CloneFlags, cgroupDir?.Fd ?? -1);
             cleanup.InitPid = pid;
             sync.CloseChildEnd();
+            if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "standard");
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 

@@ -17,6 +17,7 @@ internal static class CreateCommand
         Bundle = inv.GetString("bundle"),
         PidFile = inv.IsSet("pid-file") && inv.GetString("pid-file").Length > 0 ? Path.GetFullPath(inv.GetString("pid-file")) : null,
         ConsoleSocket = inv.IsSet("console-socket") && inv.GetString("console-socket").Length > 0 ? inv.GetString("console-socket") : null,
+        PidfdSocket = inv.IsSet("pidfd-socket") && inv.GetString("pidfd-socket").Length > 0 ? inv.GetString("pidfd-socket") : null,
         NoPivot = inv.GetBool("no-pivot"),
         NoNewKeyring = inv.GetBool("no-new-keyring"),
         PreserveFds = checked((int)inv.GetInt("preserve-fds")),

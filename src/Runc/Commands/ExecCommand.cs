@@ -40,6 +40,7 @@ internal static class ExecCommand
         AppArmor = NonEmpty(inv, "apparmor"),
         ProcessLabel = NonEmpty(inv, "process-label"),
         ConsoleSocket = NonEmpty(inv, "console-socket"),
+        PidfdSocket = NonEmpty(inv, "pidfd-socket"),
         Detach = inv.GetBool("detach"),
         PidFile = NonEmpty(inv, "pid-file") is { } pf ? Path.GetFullPath(pf) : null,
         PreserveFds = checked((int)inv.GetInt("preserve-fds")),
