@@ -177,6 +177,13 @@ if needs exec running; then
   t exec-exit-code 3 '^hi$' "${CRI[@]}" exec "$CID" sh -c 'echo hi; echo oops >&2; exit 3' &&
     { grep -qx oops "$T/out" && pass exec-stderr || fail exec-stderr "output: $OUT"; }
   t exec-env-cwd 0 '^bar:/tmp$' "${CRI[@]}" exec "$CID" sh -c 'echo "$FOO:$(pwd)"'
+  # namespaces: the pod's IPC namespace is the sandbox's (joined by path), the network is the host's (NODE)
+  pause_pid=$("$ENG_RUNTIME" --root "$RROOT/k8s.io" state "$POD" 2>/dev/null | grep -o '"pid": *[0-9]*' | grep -o '[0-9]*$')
+  want="$(readlink "/proc/${pause_pid:-0}/ns/ipc") $(readlink /proc/self/ns/net)"
+  if t exec-namespaces 0 '' "${CRI[@]}" exec "$CID" sh -c 'echo $(readlink /proc/self/ns/ipc) $(readlink /proc/self/ns/net)'; then
+    [ "$OUT" = "$want" ] && pass pod-ipc-and-host-net-namespaces ||
+      fail pod-ipc-and-host-net-namespaces "container: '$OUT', sandbox ipc + host net: '$want' (sandbox pid '$pause_pid')"
+  fi
   # the CRI's bind mounts of the pod's files
   t exec-resolv-conf 0 '^nameserver 127.0.0.53$' "${CRI[@]}" exec "$CID" cat /etc/resolv.conf
   # own PID namespace: the container's command is pid 1
