@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Writes a one-layer image as a docker-archive tarball (the `docker save` format), offline.
 
-usage: mkimage.py ROOTFS OUT.tar NAME:TAG
+usage: mkimage.py ROOTFS OUT.tar NAME:TAG [CMD-JSON]
+
+CMD-JSON, e.g. '["sleep","infinity"]', replaces the image config's default Cmd ["sh"].
 
 `docker load` (20.10), `ctr image import` (containerd 1.6) and `podman load` (4.3) all accept it.
 The layer is the ROOTFS tree owned by root:root with a fixed mtime, so the image id is stable.
@@ -52,10 +54,14 @@ def add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
 
 
 def main() -> int:
-    if len(sys.argv) != 4 or ":" not in sys.argv[3]:
+    if len(sys.argv) not in (4, 5) or ":" not in sys.argv[3]:
         print(__doc__, file=sys.stderr)
         return 2
     rootfs, out, ref = sys.argv[1], sys.argv[2], sys.argv[3]
+    cmd = json.loads(sys.argv[4]) if len(sys.argv) == 5 else ["sh"]
+    if not isinstance(cmd, list) or not cmd or not all(isinstance(a, str) for a in cmd):
+        print("mkimage.py: CMD-JSON must be a non-empty JSON array of strings", file=sys.stderr)
+        return 2
     name, tag = ref.rsplit(":", 1)
     layer = layer_tar(rootfs)
     diff_id = "sha256:" + hashlib.sha256(layer).hexdigest()
@@ -66,7 +72,7 @@ def main() -> int:
         "created": created,
         "config": {
             "Env": ["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],
-            "Cmd": ["sh"],
+            "Cmd": cmd,
             "WorkingDir": "/",
         },
         "rootfs": {"type": "layers", "diff_ids": [diff_id]},
