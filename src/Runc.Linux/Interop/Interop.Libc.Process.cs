@@ -46,5 +46,11 @@ public static partial class Interop
         public static int PidfdOpen(int pid) => (int)Syscall(SysNr.PidfdOpen, pid, 0, 0, 0, 0, 0);
 
         public static int PidfdSendSignal(int pidfd, int sig) => (int)Syscall(SysNr.PidfdSendSignal, pidfd, sig, 0, 0, 0, 0);
+
+        /// <summary>sched_setaffinity(2) on another process; <paramref name="mask"/> is a cpu_set_t of any length.</summary>
+        public static unsafe int SchedSetaffinity(int pid, ReadOnlySpan<ulong> mask)
+        {
+            fixed (ulong* m = mask) return (int)Syscall(SysNr.SchedSetaffinity, pid, mask.Length * 8, (long)m, 0, 0, 0);
+        }
     }
 }

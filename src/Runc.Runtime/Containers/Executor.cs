@@ -160,6 +160,7 @@ public static class Executor
                 AppArmorProfile = appArmor,
             };
             var plan = ExecPlanner.Plan(process, o);
+            var finalAffinity = FinalAffinity(process.ExecCpuAffinity);
             using var sync = SyncChannel.Create();
             using var native = plan.Build(sync.Child.Fd, procFd.Fd);
 
@@ -172,6 +173,7 @@ public static class Executor
             fds.Clear();
 
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
+            SetFinalAffinity(pid, finalAffinity);
             sync.Send(SyncMessage.Continue);
             WaitExec(sync, native, plan, pid);
             terminal?.Attach();
@@ -190,6 +192,25 @@ public static class Executor
         {
             foreach (var fd in fds) fd.Dispose();
         }
+    }
+
+    /// <summary>runc's setFinalCPUAffinity, applied right after the move into the cgroup: execCPUAffinity.final if
+    /// given; nothing if only initial is given (the kernel decides); with neither, every CPU, so the process does not
+    /// inherit ours (the kernel still clamps the mask to the cgroup's cpuset). Parsed before the clone.</summary>
+    private static (ulong[]? Mask, bool Required) FinalAffinity(CpuAffinity? affinity)
+    {
+        if (affinity?.Final is { Length: > 0 } final) return (ExtrasPlanner.AffinityMask(final, "final"), true);
+        if (affinity?.Initial is { Length: > 0 }) return (null, false);
+        var all = new ulong[16];
+        Array.Fill(all, ulong.MaxValue);
+        return (all, false); // best effort, as runc: a failure only leaves our own affinity
+    }
+
+    private static void SetFinalAffinity(int pid, (ulong[]? Mask, bool Required) affinity)
+    {
+        if (affinity.Mask is null) return;
+        if (Interop.Libc.SchedSetaffinity(pid, affinity.Mask) != 0 && affinity.Required)
+            throw new RuncException($"error setting final CPU affinity: {Errno.Message(Errno.Last)}");
     }
 
     /// <summary>Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record.</summary>

@@ -50,7 +50,8 @@ public static class ExecPlanner
         if (process.Args is not { Count: > 0 }) throw new RuncException("args must not be empty");
         var plan = new PlanBuilder();
 
-        // 1. The parent puts us in the container's cgroup(s) (v1) before releasing us.
+        // 1. The parent puts us in the container's cgroup(s) (v1) and sets the final CPU affinity before releasing us.
+        ExtrasPlanner.AddInitialAffinity(plan, process);
         plan.Add(OpCode.SyncWait, "wait for the parent");
 
         // 2. rlimits first: once in the container's user namespace we could no longer raise a hard limit

@@ -32,7 +32,6 @@ public static class ExtrasPlanner
             };
             plan.Add(OpCode.IoprioSet, $"ioprio_set {io.Class} {io.Priority}", (cls << 13) | (long)(io.Priority & 0x1fff));
         }
-        if (process.ExecCpuAffinity?.Initial is { Length: > 0 } initial) AddAffinity(plan, initial, "initial");
         if (spec.Linux?.MemoryPolicy is { } mp) AddMempolicy(plan, mp);
     }
 
@@ -66,15 +65,25 @@ public static class ExtrasPlanner
         plan.Add(OpCode.SchedSetattr, $"sched_setattr {s.Policy}", plan.Blob(attr));
     }
 
-    private static void AddAffinity(PlanBuilder plan, string cpus, string which)
+    /// <summary>process.execCPUAffinity.initial (exec only; the spec excludes init): the first thing the new process
+    /// does, before it is moved into the container's cgroups, as runc's parent thread does before its fork.</summary>
+    public static void AddInitialAffinity(PlanBuilder plan, Process process)
     {
-        var mask = new ulong[16]; // 1024 CPUs
+        if (process.ExecCpuAffinity?.Initial is not { Length: > 0 } cpus) return;
+        var mask = AffinityMask(cpus, "initial");
+        plan.Add(OpCode.CpuAffinity, $"sched_setaffinity \"{cpus}\"", plan.Blob(MemoryMarshal.AsBytes(mask.AsSpan())), mask.Length * 8);
+    }
+
+    /// <summary>A cpu_set_t for 1024 CPUs from the kernel's list format.</summary>
+    public static ulong[] AffinityMask(string cpus, string which)
+    {
+        var mask = new ulong[16];
         foreach (int cpu in ParseList(cpus, $"process.execCPUAffinity.{which}"))
         {
             if (cpu >= 1024) throw new SpecException($"config.json: process.execCPUAffinity.{which}: cpu {cpu} out of range");
             mask[cpu / 64] |= 1UL << (cpu % 64);
         }
-        plan.Add(OpCode.CpuAffinity, $"sched_setaffinity \"{cpus}\"", plan.Blob(MemoryMarshal.AsBytes(mask.AsSpan())), mask.Length * 8);
+        return mask;
     }
 
     private static void AddMempolicy(PlanBuilder plan, LinuxMemoryPolicy mp)
