@@ -16,7 +16,7 @@ namespace Runc.Runtime.Init;
 ///  - no static fields of classes with a static constructor: constants only;
 ///  - never return: the last op execs or exits, and every failure reports (op, step, errno) and exits.
 /// </summary>
-internal static unsafe class ChildInit
+internal static unsafe partial class ChildInit
 {
     private struct Ctx
     {
@@ -379,6 +379,16 @@ internal static unsafe class ChildInit
         byte* data = S(ref ctx, op->E);
         var mf = (MountOpFlags)op->Flags;
 
+        // 0. A tmpfs over a directory the image has takes that directory's mode (runc chmods the new root).
+        uint imageDirMode = uint.MaxValue;
+        if ((mf & MountOpFlags.KeepDirMode) != 0)
+        {
+            int pre = OpenInRoot(ref ctx, dest, Interop.Libc.O_PATH | Interop.Libc.O_DIRECTORY, false);
+            StatBuf st;
+            if (pre >= 0 && Raw.Fstat(pre, &st) == 0) imageDirMode = st.Mode & 0xFFF;
+            if (pre >= 0) Raw.Close(pre);
+        }
+
         // 1. The mount point, created inside the rootfs.
         if ((mf & MountOpFlags.TargetIsFile) != 0)
         {
@@ -411,8 +421,17 @@ internal static unsafe class ChildInit
         }
         FdPath(targetPath, target);
         ulong first = (mf & MountOpFlags.Bind) != 0 ? (flags & (K.MS_BIND | K.MS_REC)) | K.MS_BIND : flags & ~(K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE);
+        // tmpcopyup: keep a handle on what the tmpfs will hide, fill the tmpfs from it, make it read-only only afterwards.
+        int hidden = -1;
+        if ((mf & MountOpFlags.CopyUp) != 0)
+        {
+            hidden = Raw.OpenAt(target, ".\0"u8.AsPointer(), Interop.Libc.O_RDONLY | Interop.Libc.O_DIRECTORY | Interop.Libc.O_CLOEXEC, 0);
+            if (hidden < 0) { int oe = Raw.Errno; Raw.Close(target); *step = FailStep.Open; return oe; }
+            first &= ~K.MS_RDONLY;
+        }
         if (Raw.Mount(source, targetPath, fstype, first, data) != 0)
         {
+            if (hidden >= 0) Raw.Close(hidden);
             int e = Raw.Errno;
             // sysfs needs a net namespace owned by our user namespace, mqueue an ipc one: without them bind the host's.
             bool fallback = (e == Errno.EPERM || e == Errno.EBUSY) && (mf & (MountOpFlags.Sysfs | MountOpFlags.Mqueue)) != 0 && (mf & MountOpFlags.Bind) == 0;
@@ -426,6 +445,12 @@ internal static unsafe class ChildInit
             if ((flags & ~(K.MS_BIND | K.MS_REC | K.MS_SHARED | K.MS_SLAVE | K.MS_PRIVATE | K.MS_UNBINDABLE)) != 0) mf |= MountOpFlags.Remount;
         }
         Raw.Close(target);
+        if (hidden >= 0 || imageDirMode != uint.MaxValue)
+        {
+            int e = FillTmpfs(ref ctx, hidden, imageDirMode, dest, step);
+            if (hidden >= 0) Raw.Close(hidden);
+            if (e != 0) return e;
+        }
         return AfterMount(ref ctx, op, dest, flags, mf, targetPath, step);
     }
 

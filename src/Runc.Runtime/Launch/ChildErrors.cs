@@ -26,6 +26,7 @@ public static class ChildErrors
             OpCode.Mount when r.Step == FailStep.Remount => $"{what}: remount: {err}",
             OpCode.Mount when r.Step == FailStep.Propagation => $"{what}: set propagation: {err}",
             OpCode.Mount when r.Step == FailStep.SetAttr => $"{what}: mount_setattr: {err}",
+            OpCode.Mount when r.Step == FailStep.CopyUp => $"{what}: tmpcopyup: {err}",
             OpCode.MaskPath when r.Step == FailStep.NotDevNull => $"{what}: /dev/null is not the character device 1:3",
             OpCode.Mknod when r.Step == FailStep.Verify => $"{what}: a different file already exists at that path",
             OpCode.VerifyCwd => what,

@@ -76,6 +76,8 @@ public enum MountOpFlags : int
     Mqueue = 128,          // with Sysfs: if the kernel refuses the fs (EPERM in a user namespace that does not own the
                            // net/ipc namespace), bind the host's /sys (recursive) or /dev/mqueue instead, as runc ≥1.2 does
     FromFd = 256,          // A is the fd of a detached mount prepared by the parent (idmapped): move_mount it onto the target
+    CopyUp = 512,          // tmpfs with tmpcopyup: copy what the mount hides into it (then remount with the config's flags)
+    KeepDirMode = 1024,    // tmpfs over a directory of the image: the tmpfs root takes that directory's mode, as in runc
 }
 
 public static class SyncMessage
@@ -97,7 +99,7 @@ public static class FailStep
 {
     public const int Main = 0, Resolve = 1, CreateTarget = 2, Remount = 3, Propagation = 4, SetAttr = 5, Verify = 6,
         Open = 7, NotProc = 8, NotDirectory = 9, NotDevNull = 10, Umount = 11, Chown = 12, Chmod = 13, Fork = 14, Timeout = 15,
-        HookStatus = 16, NotFound = 17, NotExecutable = 18, Send = 19, PeerPty = 20, Unreachable = 21;
+        HookStatus = 16, NotFound = 17, NotExecutable = 18, Send = 19, PeerPty = 20, Unreachable = 21, CopyUp = 22;
 }
 
 [StructLayout(LayoutKind.Sequential)]

@@ -51,6 +51,13 @@ public static class MountPlanner
         if (m.Type == "proc") mf |= MountOpFlags.Proc;
         if (m.Type == "sysfs") mf |= MountOpFlags.Sysfs;
         if (m.Type == "mqueue" && !bind) mf |= MountOpFlags.Mqueue;
+        if (m.Type == "tmpfs" && !bind) mf |= MountOpFlags.KeepDirMode;
+        // runc: only a tmpfs copies up; a read-only one is filled first and made read-only by the remount.
+        if (opts.TmpCopyUp && m.Type == "tmpfs" && !bind)
+        {
+            mf |= MountOpFlags.CopyUp;
+            if ((flags & K.MS_RDONLY) != 0) mf |= MountOpFlags.Remount;
+        }
         ulong prop = 0;
         foreach (var p in opts.Propagation) prop |= (ulong)p;
         string fstype = bind ? "" : m.Type ?? "";

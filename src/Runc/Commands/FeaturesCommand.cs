@@ -15,7 +15,7 @@ internal static class FeaturesCommand
             OciVersionMin = SpecVersion.Minimum,
             OciVersionMax = "1.2.1",
             Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-            MountOptions = [.. MountOptions.KnownNames.Where(n => n is not "tmpcopyup" && (idmap || n is not ("idmap" or "ridmap")))],
+            MountOptions = [.. MountOptions.KnownNames.Where(n => idmap || n is not ("idmap" or "ridmap"))],
             Linux = new FeaturesLinux
             {
                 Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
