@@ -13,7 +13,7 @@ namespace Runc.Privileged.Tests;
 /// (a 0700 directory the user owns inside the test's temp dir), and no --root: the XDG rule must pick the state root.
 /// </summary>
 [Collection(PrivilegedCollection.Name)]
-public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed partial class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);
     RootlessUser? _user;
@@ -21,6 +21,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
     public void Dispose()
     {
         _s.Dispose();
+        _delegated?.Dispose(); // after the scope deleted every container (and so its cgroup)
         _user?.Dispose();
     }
 
@@ -489,11 +490,16 @@ public sealed class RootlessUser : IDisposable
 
     public void Chown(string path) => Check.Ok(Subprocess.Run(_io, ["chown", "-R", $"{Uid}:{Gid}", path]));
 
-    /// <summary>Runs argv as the user: setpriv, an environment of PATH/HOME/XDG_RUNTIME_DIR only.</summary>
-    public ProcResult Run(TestScope s, IReadOnlyList<string> argv, string? cwd = null)
+    /// <summary>
+    /// Runs argv as the user: setpriv, an environment of PATH/HOME/XDG_RUNTIME_DIR only. With <paramref name="cgroup"/>
+    /// (a cgroup2 directory) root first moves the shell into it, as a systemd user session starts inside its
+    /// delegated cgroup.
+    /// </summary>
+    public ProcResult Run(TestScope s, IReadOnlyList<string> argv, string? cwd = null, string? cgroup = null)
     {
         string[] full = ["/usr/bin/setpriv", $"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "/usr/bin/env", "-i",
             "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", $"HOME={Home}", $"XDG_RUNTIME_DIR={XdgDir}", .. argv];
+        if (cgroup is not null) full = ["/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup, .. full];
         var r = Subprocess.Run(s.IoDir, full, cwd: cwd);
         s.Log(r.Describe());
         if (r.TimedOut) throw new HangException(r, Subprocess.DefaultTimeout);
