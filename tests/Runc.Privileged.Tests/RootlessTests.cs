@@ -299,6 +299,44 @@ public sealed partial class RootlessTests(Xunit.Abstractions.ITestOutputHelper o
         }
     }
 
+    /// <summary>
+    /// `run` with terminal:true as the user, in the foreground: script(1) gives the user's runtime a host terminal
+    /// of 20x70 (root owns that pty; the user only holds the fds), the container gets a pty of its own of that size,
+    /// its output comes back through it and its exit status is the runtime's. runc 1.1.5 on the same bundle: same
+    /// tty, output and status (its busybox `stty size` there fails, so the size is checked on nrunc only).
+    /// </summary>
+    [PrivilegedFact]
+    public void Rootless_ForegroundTerminal_ThroughAPty_LikeRunc()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        EditConfig(b, c =>
+        {
+            c["process"]!["terminal"] = true;
+            c["process"]!["args"] = Bundle.Strings(["sh", "-c", "tty; [ -t 0 ] && [ -t 1 ] && echo stdio-tty; stty size; echo out-$((6*7)); exit 7"]);
+        });
+        _s.Runtime(u.StateRoot);
+        _s.Oracle(u.XdgDir + "/runc");
+        (string Out, int Rc) See(string bin)
+        {
+            var cmd = string.Join(' ', u.Argv([bin, "run", _s.NewId("rl")]).Select(ShQuote));
+            var r = Subprocess.Run(_s.IoDir, ["script", "-qec", $"stty cols 70 rows 20; {cmd}", "/dev/null"], cwd: b, timeout: TimeSpan.FromSeconds(30));
+            _s.Log(r.Describe());
+            return (r.Stdout.Replace("\r", "").Replace("\0", "").Replace("^@", ""), r.ExitCode); // script echoes its stdin's EOF as ^@
+        }
+        var mine = See(RootlessBinary.Path_);
+        Assert.Equal(7, mine.Rc);
+        Assert.Matches("^/dev/pts/[0-9]+\nstdio-tty\n20 70\nout-42\n$", mine.Out);
+        var want = See(Env.OracleBin);
+        Assert.Equal(want.Rc, mine.Rc);
+        string[] Shared(string o) => Lines(o).Where(l => l.StartsWith("/dev/pts/", StringComparison.Ordinal) || l is "stdio-tty" || l.StartsWith("out-", StringComparison.Ordinal))
+            .Select(l => l.StartsWith("/dev/pts/", StringComparison.Ordinal) ? "/dev/pts/N" : l).ToArray();
+        Assert.Equal(Shared(want.Out), Shared(mine.Out));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(u.StateRoot));
+    }
+
+    static string ShQuote(string a) => "'" + a.Replace("'", "'\\''") + "'";
+
     /// <summary>"36 35 98:0 /root /mnt rw shared:1 - ext4 /dev/vda rw" → "/mnt /root rw - ext4 /dev/vda rw" (no ids, no peers).</summary>
     static string NormaliseMount(string line)
     {
@@ -497,14 +535,18 @@ public sealed class RootlessUser : IDisposable
     /// </summary>
     public ProcResult Run(TestScope s, IReadOnlyList<string> argv, string? cwd = null, string? cgroup = null)
     {
-        string[] full = ["/usr/bin/setpriv", $"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "/usr/bin/env", "-i",
-            "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", $"HOME={Home}", $"XDG_RUNTIME_DIR={XdgDir}", .. argv];
+        string[] full = Argv(argv);
         if (cgroup is not null) full = ["/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup, .. full];
         var r = Subprocess.Run(s.IoDir, full, cwd: cwd);
         s.Log(r.Describe());
         if (r.TimedOut) throw new HangException(r, Subprocess.DefaultTimeout);
         return r;
     }
+
+    /// <summary>argv wrapped to run as the user (what <see cref="Run"/> starts).</summary>
+    public string[] Argv(IReadOnlyList<string> argv) =>
+        ["/usr/bin/setpriv", $"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "/usr/bin/env", "-i",
+            "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", $"HOME={Home}", $"XDG_RUNTIME_DIR={XdgDir}", .. argv];
 
     static void Rewrite(string file, Func<string[], IEnumerable<string>> change)
     {

@@ -94,12 +94,14 @@ cd "$T/home" || exit 1
 t image-load 0 "$IMG" "${PM[@]}" load -i "$ENG_IMAGE_TAR" || exit 1
 
 hr "rootless podman: foreground"
-t run-exit-code 3 "" "${PM[@]}" run --rm --network none "$IMG" sh -c 'exit 3'
-# root inside is the user outside; ids 1.. come from the /etc/subuid range this script wrote
-t run-id-maps 0 "^uid=0\(root\) gid=0\(root\)" "${PM[@]}" run --rm --network none "$IMG" sh -c 'id; cat /proc/self/uid_map /proc/self/gid_map' &&
+# One foreground run only: podman 4.3 rootless here waits out its 20 s conmon timeout before it reports the
+# exit of a foreground container (runc and nrunc alike: the container and conmon are long gone by then).
+# Root inside is the user outside; ids 1.. come from the /etc/subuid range this script wrote; devices work.
+t run-foreground 3 "^uid=0\(root\) gid=0\(root\)" "${PM[@]}" run --rm --network none "$IMG" \
+  sh -c 'id; cat /proc/self/uid_map /proc/self/gid_map; echo x >/dev/null && echo null-ok; exit 3' &&
   { [ "$(grep -cE "^ *0 +$RL_UID +1\$|^ *1 +$SUB +65536\$" "$T/out")" -ge 2 ] && grep -qE "^ *0 +$RL_GID +1\$" "$T/out" &&
-    pass maps-are-the-users || fail maps-are-the-users "want 0 $RL_UID 1 / 1 $SUB 65536; output: $OUT"; }
-t run-devices 0 "^null-ok" "${PM[@]}" run --rm --network none "$IMG" sh -c 'echo x >/dev/null && echo null-ok; head -c 4 /dev/zero | wc -c'
+    pass maps-are-the-users || fail maps-are-the-users "want 0 $RL_UID 1 / 1 $SUB 65536; output: $OUT"; } &&
+  { grep -q '^null-ok' "$T/out" && pass devices || fail devices "output: $OUT"; }
 
 hr "rootless podman: detached container and exec"
 if t run-detached 0 "" "${PM[@]}" run -d --name rl-d --network none "$IMG" sh -c 'echo started; while :; do sleep 0.2; done'; then
