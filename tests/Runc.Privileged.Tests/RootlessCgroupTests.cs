@@ -66,9 +66,15 @@ public sealed partial class RootlessTests
         Assert.Equal("running", Status(u, rt, id));
         Assert.Equal("0", File.ReadAllText(ctr + "/cgroup.freeze").Trim());
 
+        // exec joins the same cgroup (clone3 into it, as the user).
+        string pidFile = Path.Combine(u.XdgDir, "exec.pid");
+        Check.Ok(As(rt, "exec", "-d", "--pid-file", pidFile, id, "sleep", "30"), "rootless exec -d");
+        int execPid = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+        Assert.Contains($"0::/{d.Name}/ctr", File.ReadAllLines($"/proc/{execPid}/cgroup"));
+
         var ps = As(rt, "ps", "-f", "json", id);
         Check.Ok(ps, "rootless ps");
-        Assert.Contains(init, JsonNode.Parse(ps.Stdout)!.AsArray().Select(n => n!.GetValue<int>()));
+        Assert.Equal(new[] { init, execPid }.Order(), JsonNode.Parse(ps.Stdout)!.AsArray().Select(n => n!.GetValue<int>()).Order());
 
         Check.Ok(As(rt, "kill", "--all", id, "KILL"), "rootless kill --all");
         var until = DateTime.UtcNow.AddSeconds(10);

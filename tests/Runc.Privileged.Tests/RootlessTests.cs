@@ -290,6 +290,41 @@ public sealed partial class RootlessTests(Xunit.Abstractions.ITestOutputHelper o
         Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "userns-root run without a new user namespace");
     }
 
+    /// <summary>
+    /// exec as the user into a container with its own user and pid namespaces: the pid namespace can only be joined
+    /// from inside the user namespace, so the process that execs is cloned there (as runc's nsexec does). It lands in
+    /// the container's namespaces, its exit status comes back, detached too; runc 1.1.5 sees the same.
+    /// </summary>
+    [PrivilegedFact]
+    public void Rootless_Exec_JoinsThePidNamespace_ThroughTheUserNamespace_LikeRunc()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        Shell(b, "exec sleep 60");
+        _s.Runtime(u.StateRoot);
+        _s.Oracle(u.XdgDir + "/runc");
+        var seen = new Dictionary<string, string>();
+        foreach (var (name, bin) in new[] { ("oracle", Env.OracleBin), ("nrunc", RootlessBinary.Path_) })
+        {
+            var id = _s.NewId("rl");
+            Check.Ok(u.Run(_s, [bin, "run", "-d", id], cwd: b), name + " run -d");
+            int init = JsonNode.Parse(u.Run(_s, [bin, "state", id]).Stdout)!["pid"]!.GetValue<int>();
+            var r = u.Run(_s, [bin, "exec", id, "sh", "-c", "cat /proc/self/uid_map; for n in pid user mnt; do readlink /proc/self/ns/$n; done; tr '\\0' ' ' < /proc/1/cmdline; echo; exit 5"]);
+            Check.Rc(5, r, name + " exec exit status");
+            foreach (var ns in new[] { "pid", "user", "mnt" })
+                Assert.Contains(new FileInfo($"/proc/{init}/ns/{ns}").LinkTarget!, r.Stdout);
+            seen[name] = string.Join("\n", Lines(r.Stdout).Select(MapLine).Where(l => !l.Contains(":[", StringComparison.Ordinal)));
+            string pidFile = Path.Combine(u.XdgDir, name + ".pid");
+            Check.Ok(u.Run(_s, [bin, "exec", "-d", "--pid-file", pidFile, id, "sleep", "30"]), name + " exec -d");
+            int p = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+            Assert.Equal(File.ReadAllText($"/proc/{init}/status").Split('\n').First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t').Length,
+                File.ReadAllText($"/proc/{p}/status").Split('\n').First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t').Length);
+            Check.Ok(u.Run(_s, [bin, "delete", "-f", id]), name + " delete -f");
+        }
+        Assert.Equal(seen["oracle"], seen["nrunc"]);
+        Assert.Contains("sleep 60", seen["nrunc"].Split('\n')); // pid 1 inside is the init's sleep: the same pid namespace
+    }
+
     /// <summary>The same bundle (made by nrunc's `spec --rootless`) under runc 1.1.5 and nrunc, both as the user.</summary>
     [PrivilegedFact]
     public void Rootless_Differential_AgainstRunc()

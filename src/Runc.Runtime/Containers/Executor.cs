@@ -150,6 +150,17 @@ public static class Executor
             }
             else if (subCgroups is { Count: > 0 }) ValidateV1Sub(paths, subCgroups);
 
+            // The pid namespace: joined here, so that the child is born inside. A rootless parent may not join it
+            // (only the container's user namespace grants that): then the child joins it after the user namespace
+            // and clones the process that execs as our child (CLONE_PARENT), as runc's nsexec does.
+            int childJoinsPid = -1;
+            if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
+            {
+                int e = Errno.Last;
+                if (e != Errno.EPERM || !joinsUserNs) throw new SyscallException("join the container's pid namespace", e);
+                childJoinsPid = pidNs.Fd;
+            }
+
             string? home = process.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true
                 ? null : Passwd.HomeOf(state.Rootfs, process.User.Uid);
             var o = new ExecPlanOptions
@@ -163,13 +174,12 @@ public static class Executor
                 Home = home,
                 SetgroupsDenied = joinsUserNs && SetgroupsDenied(initPid),
                 AppArmorProfile = appArmor,
+                ChildJoinsPidNsFd = childJoinsPid,
             };
             var plan = ExecPlanner.Plan(process, o);
             using var sync = SyncChannel.Create();
             using var native = plan.Build(sync.Child.Fd, procFd.Fd);
 
-            if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
-                throw SyscallException.Last("join the container's pid namespace");
             pid = ClonePoint.Spawn(native, 0, cgroupDir?.Fd ?? -1);
             sync.CloseChildEnd();
             foreach (var fd in fds) fd.Dispose();
@@ -177,7 +187,7 @@ public static class Executor
 
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
             sync.Send(SyncMessage.Continue);
-            WaitExec(sync, native, plan, pid);
+            WaitExec(sync, native, plan, ref pid);
             SafeFd? master = consoleReceiver is null ? null : TtyProxy.ReceiveFd(consoleReceiver.Fd);
             if (req.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
             return new ExecStarted(pid, state.Id, master, host);
@@ -197,8 +207,12 @@ public static class Executor
         }
     }
 
-    /// <summary>Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record.</summary>
-    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid)
+    /// <summary>
+    /// Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record. A child that forked
+    /// into the pid namespace reports the pid of the process it cloned as our child and exits: reaped here, and
+    /// <paramref name="pid"/> becomes that process, which the rest of exec waits for and signals.
+    /// </summary>
+    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, ref int pid)
     {
         bool ready = false;
         while (true)
@@ -215,6 +229,10 @@ public static class Executor
             {
                 case SyncMessage.Ready:
                     ready = true;
+                    break;
+                case SyncMessage.Pid when rec.Errno > 0:
+                    ChildWait.Wait(pid, -1); // the forking child exits right after this message
+                    pid = rec.Errno;
                     break;
                 case SyncMessage.Error:
                 {
