@@ -112,6 +112,11 @@ fi
 if needs exec d; then
   t exec 4 '^exec-ok' "${PM[@]}" exec rl-d sh -c 'echo exec-ok; exit 4'
   t exec-user 0 '^65534$' "${PM[@]}" exec --user 65534 rl-d id -u
+  if have script; then
+    t exec-tty 0 '/dev/pts/' script -qec "$(printf '%q ' "${PM[@]}") exec -t rl-d tty" /dev/null
+  else
+    skip exec-tty "util-linux script(1) missing"
+  fi
   t logs 0 '^started' "${PM[@]}" logs rl-d
   t stop 0 "" "${PM[@]}" stop -t 1 rl-d
   t rm 0 "" "${PM[@]}" rm rl-d
