@@ -19,7 +19,7 @@ public static class CgroupManager
     public static ICgroupManager Create(LinuxResources? resources, string? cgroupsPath, string containerId,
         bool systemdDriver, bool rootless, CgroupLayout layout)
     {
-        if (resources != null) Validate(resources, layout.Mode);
+        if (resources != null) Validate(resources, layout.Mode, layout.UnifiedControllers);
         string inner;
         bool absolute;
         if (systemdDriver)
@@ -81,13 +81,23 @@ public static class CgroupManager
         return new V1Manager(paths, new Dictionary<string, string>(), rootless);
     }
 
-    /// <summary>Refusals runc makes before any cgroup is touched.</summary>
-    public static void Validate(LinuxResources r, CgroupMode mode)
+    /// <summary>
+    /// Refusals runc makes before any cgroup is touched. Stronger than runc on a hybrid host: unified keys of the
+    /// controllers its cgroup2 hierarchy hosts (<paramref name="hybridControllers"/>, e.g. hugetlb) and of the core
+    /// "cgroup." files are let through to the cgroup2 directory; any other key is runc's v1 refusal.
+    /// </summary>
+    public static void Validate(LinuxResources r, CgroupMode mode, IReadOnlyCollection<string>? hybridControllers = null)
     {
         if (r.Unified is { Count: > 0 } unified)
         {
-            if (mode != CgroupMode.Unified) throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
-            foreach (string key in unified.Keys) V2Resources.ValidateUnifiedKey(key);
+            foreach (string key in unified.Keys)
+            {
+                int dot = key.IndexOf('.');
+                string controller = dot > 0 ? key[..dot] : "";
+                bool hosted = mode == CgroupMode.Hybrid && (controller == "cgroup" || hybridControllers?.Contains(controller) == true);
+                if (mode != CgroupMode.Unified && !hosted) throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
+                V2Resources.ValidateUnifiedKey(key);
+            }
         }
         if (r.Memory?.Swappiness is ulong sw && sw != ulong.MaxValue && sw > 100)
             throw new RuncException("invalid memory swappiness value: " + sw + " (valid range is 0-100)");

@@ -13,7 +13,7 @@ namespace Runc.Privileged.Tests;
 /// (a 0700 directory the user owns inside the test's temp dir), and no --root: the XDG rule must pick the state root.
 /// </summary>
 [Collection(PrivilegedCollection.Name)]
-public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed partial class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);
     RootlessUser? _user;
@@ -21,6 +21,7 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
     public void Dispose()
     {
         _s.Dispose();
+        _delegated?.Dispose(); // after the scope deleted every container (and so its cgroup)
         _user?.Dispose();
     }
 
@@ -260,6 +261,70 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
         Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "userns-root run");
     }
 
+    /// <summary>
+    /// Rootless podman's usual call: root in the user's user namespace, a config without a user namespace of its own
+    /// (the engine already made it). mknod is not allowed there, so devices must be bind-mounted (runc's
+    /// createDevices does so when RunningInUserNS) and must work; mapped ids come through. runc 1.1.5 passes too.
+    /// </summary>
+    [PrivilegedFact]
+    public void RootInAUserNamespace_WithoutANewUserNamespace_BindsTheDevices()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        Shell(b, "echo x > /dev/null && head -c 3 /dev/zero | wc -c && grep -c ' /dev/null ' /proc/self/mountinfo && cat /proc/self/uid_map");
+        EditConfig(b, c =>
+        {
+            var ns = c["linux"]!["namespaces"]!.AsArray();
+            for (int i = ns.Count - 1; i >= 0; i--) if (ns[i]!["type"]!.GetValue<string>() == "user") ns.RemoveAt(i);
+            c["linux"]!.AsObject().Remove("uidMappings");
+            c["linux"]!.AsObject().Remove("gidMappings");
+        });
+        var id = _s.NewId("rl");
+        _s.Runtime(u.StateRoot);
+        var r = u.Run(_s, ["/usr/bin/unshare", "--user", "--map-root-user", RootlessBinary.Path_, "run", id], cwd: b);
+        Check.Ok(r, "run as root in a user namespace, no user namespace in the config");
+        var l = Lines(r.Stdout);
+        Assert.Equal("3", l[0]);
+        Assert.Equal("1", l[1]); // /dev/null is a bind mount
+        Assert.Equal($"0 {u.Uid} 1", MapLine(l[2]));
+        Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(u.StateRoot, id)), "userns-root run without a new user namespace");
+    }
+
+    /// <summary>
+    /// exec as the user into a container with its own user and pid namespaces: the pid namespace can only be joined
+    /// from inside the user namespace, so the process that execs is cloned there (as runc's nsexec does). It lands in
+    /// the container's namespaces, its exit status comes back, detached too; runc 1.1.5 sees the same.
+    /// </summary>
+    [PrivilegedFact]
+    public void Rootless_Exec_JoinsThePidNamespace_ThroughTheUserNamespace_LikeRunc()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        Shell(b, "exec sleep 60");
+        _s.Runtime(u.StateRoot);
+        _s.Oracle(u.XdgDir + "/runc");
+        var seen = new Dictionary<string, string>();
+        foreach (var (name, bin) in new[] { ("oracle", Env.OracleBin), ("nrunc", RootlessBinary.Path_) })
+        {
+            var id = _s.NewId("rl");
+            Check.Ok(u.Run(_s, [bin, "run", "-d", id], cwd: b), name + " run -d");
+            int init = JsonNode.Parse(u.Run(_s, [bin, "state", id]).Stdout)!["pid"]!.GetValue<int>();
+            var r = u.Run(_s, [bin, "exec", id, "sh", "-c", "cat /proc/self/uid_map; for n in pid user mnt; do readlink /proc/self/ns/$n; done; tr '\\0' ' ' < /proc/1/cmdline; echo; exit 5"]);
+            Check.Rc(5, r, name + " exec exit status");
+            foreach (var ns in new[] { "pid", "user", "mnt" })
+                Assert.Contains(new FileInfo($"/proc/{init}/ns/{ns}").LinkTarget!, r.Stdout);
+            seen[name] = string.Join("\n", Lines(r.Stdout).Select(MapLine).Where(l => !l.Contains(":[", StringComparison.Ordinal)));
+            string pidFile = Path.Combine(u.XdgDir, name + ".pid");
+            Check.Ok(u.Run(_s, [bin, "exec", "-d", "--pid-file", pidFile, id, "sleep", "30"]), name + " exec -d");
+            int p = int.Parse(File.ReadAllText(pidFile).Trim(), CultureInfo.InvariantCulture);
+            Assert.Equal(File.ReadAllText($"/proc/{init}/status").Split('\n').First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t').Length,
+                File.ReadAllText($"/proc/{p}/status").Split('\n').First(l => l.StartsWith("NSpid:", StringComparison.Ordinal)).Split('\t').Length);
+            Check.Ok(u.Run(_s, [bin, "delete", "-f", id]), name + " delete -f");
+        }
+        Assert.Equal(seen["oracle"], seen["nrunc"]);
+        Assert.Contains("sleep 60", seen["nrunc"].Split('\n')); // pid 1 inside is the init's sleep: the same pid namespace
+    }
+
     /// <summary>The same bundle (made by nrunc's `spec --rootless`) under runc 1.1.5 and nrunc, both as the user.</summary>
     [PrivilegedFact]
     public void Rootless_Differential_AgainstRunc()
@@ -297,6 +362,42 @@ public sealed class RootlessTests(Xunit.Abstractions.ITestOutputHelper output) :
             Check.NoLeftovers(Leftovers.Eventually(() => Leftovers.For(root, id)), bin);
         }
     }
+
+    /// <summary>
+    /// `run` with terminal:true as the user, in the foreground: script(1) gives the user's runtime a host terminal
+    /// of 20x70 (root owns that pty; the user only holds the fds), the container gets a pty of its own of that size,
+    /// its output comes back through it and its exit status is the runtime's. runc 1.1.5 on the same bundle: the same.
+    /// </summary>
+    [PrivilegedFact]
+    public void Rootless_ForegroundTerminal_ThroughAPty_LikeRunc()
+    {
+        var u = User();
+        var b = RootlessBundle(u);
+        EditConfig(b, c =>
+        {
+            c["process"]!["terminal"] = true;
+            c["process"]!["args"] = Bundle.Strings(["sh", "-c", "tty; [ -t 0 ] && [ -t 1 ] && echo stdio-tty; stty size; echo out-$((6*7)); exit 7"]);
+        });
+        _s.Runtime(u.StateRoot);
+        _s.Oracle(u.XdgDir + "/runc");
+        (string Out, int Rc) See(string bin)
+        {
+            var cmd = string.Join(' ', u.Argv([bin, "run", _s.NewId("rl")]).Select(ShQuote));
+            var r = Subprocess.Run(_s.IoDir, ["script", "-qec", $"stty cols 70 rows 20; {cmd}", "/dev/null"], cwd: b, timeout: TimeSpan.FromSeconds(30));
+            _s.Log(r.Describe());
+            return (r.Stdout.Replace("\r", "").Replace("\0", "").Replace("^@", ""), r.ExitCode); // script echoes its stdin's EOF as ^@
+        }
+        var mine = See(RootlessBinary.Path_);
+        Assert.Equal(7, mine.Rc);
+        Assert.Matches("^/dev/pts/[0-9]+\nstdio-tty\n20 70\nout-42\n$", mine.Out);
+        var want = See(Env.OracleBin);
+        Assert.Equal(want.Rc, mine.Rc);
+        static string Pts(string o) => System.Text.RegularExpressions.Regex.Replace(o, "/dev/pts/[0-9]+", "/dev/pts/N");
+        Assert.Equal(Pts(want.Out), Pts(mine.Out));
+        Assert.Empty(Directory.EnumerateFileSystemEntries(u.StateRoot));
+    }
+
+    static string ShQuote(string a) => "'" + a.Replace("'", "'\\''") + "'";
 
     /// <summary>"36 35 98:0 /root /mnt rw shared:1 - ext4 /dev/vda rw" → "/mnt /root rw - ext4 /dev/vda rw" (no ids, no peers).</summary>
     static string NormaliseMount(string line)
@@ -489,16 +590,25 @@ public sealed class RootlessUser : IDisposable
 
     public void Chown(string path) => Check.Ok(Subprocess.Run(_io, ["chown", "-R", $"{Uid}:{Gid}", path]));
 
-    /// <summary>Runs argv as the user: setpriv, an environment of PATH/HOME/XDG_RUNTIME_DIR only.</summary>
-    public ProcResult Run(TestScope s, IReadOnlyList<string> argv, string? cwd = null)
+    /// <summary>
+    /// Runs argv as the user: setpriv, an environment of PATH/HOME/XDG_RUNTIME_DIR only. With <paramref name="cgroup"/>
+    /// (a cgroup2 directory) root first moves the shell into it, as a systemd user session starts inside its
+    /// delegated cgroup.
+    /// </summary>
+    public ProcResult Run(TestScope s, IReadOnlyList<string> argv, string? cwd = null, string? cgroup = null)
     {
-        string[] full = ["/usr/bin/setpriv", $"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "/usr/bin/env", "-i",
-            "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", $"HOME={Home}", $"XDG_RUNTIME_DIR={XdgDir}", .. argv];
+        string[] full = Argv(argv);
+        if (cgroup is not null) full = ["/bin/sh", "-c", "echo $$ > \"$0/cgroup.procs\" && exec \"$@\"", cgroup, .. full];
         var r = Subprocess.Run(s.IoDir, full, cwd: cwd);
         s.Log(r.Describe());
         if (r.TimedOut) throw new HangException(r, Subprocess.DefaultTimeout);
         return r;
     }
+
+    /// <summary>argv wrapped to run as the user (what <see cref="Run"/> starts).</summary>
+    public string[] Argv(IReadOnlyList<string> argv) =>
+        ["/usr/bin/setpriv", $"--reuid={Uid}", $"--regid={Gid}", "--init-groups", "/usr/bin/env", "-i",
+            "PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin", $"HOME={Home}", $"XDG_RUNTIME_DIR={XdgDir}", .. argv];
 
     static void Rewrite(string file, Func<string[], IEnumerable<string>> change)
     {

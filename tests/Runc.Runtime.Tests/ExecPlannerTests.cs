@@ -47,6 +47,20 @@ public sealed class ExecPlannerTests
     }
 
     [Fact]
+    public void Plan_ChildJoinsThePidNamespace_AfterAllOthers_BeforeSetsid_OnlyWhenAsked()
+    {
+        var joins = new[] { "mount", "user" }.Select((t, i) => new NamespaceJoin(t, 10 + i)).ToList();
+        Assert.DoesNotContain(OpCode.ForkIntoPidns, Codes(ExecPlanner.Plan(Proc(), new ExecPlanOptions { Joins = joins })));
+        var plan = ExecPlanner.Plan(Proc(), new ExecPlanOptions { Joins = joins, ChildJoinsPidNsFd = 9 });
+        var codes = Codes(plan);
+        int fork = codes.IndexOf(OpCode.ForkIntoPidns);
+        Assert.Equal(9, plan.Ops[fork].A);
+        Assert.Equal("join pid namespace", plan.Descriptions[fork]);
+        Assert.Equal(OpCode.Setns, codes[fork - 1]); // after the user (and every other) namespace
+        Assert.Equal(OpCode.Setsid, codes[fork + 1]);
+    }
+
+    [Fact]
     public void Plan_WithTerminalButNoSocket_IsRefused()
     {
         var e = Assert.Throws<RuncException>(() => ExecPlanner.Plan(Proc(terminal: true), new ExecPlanOptions()));

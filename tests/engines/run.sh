@@ -3,7 +3,7 @@
 # by tools/cri-client), podman 4.3 (+conmon), dockerd 20.10, each as a private daemon, each calling RUNTIME_PATH through
 # a logging wrapper.
 #
-#   tests/engines/run.sh RUNTIME_PATH [ENGINE...]       ENGINE: containerd cri podman docker (default: all)
+#   tests/engines/run.sh RUNTIME_PATH [ENGINE...]       ENGINE: containerd cri podman podman-rootless docker (default: all)
 #
 # Prints each step, then `N passed, N failed, N skipped` per engine and in total; writes
 # artifacts/engines.counts as one line `PASSED FAILED SKIPPED` and keeps logs under artifacts/engines/<name>/:
@@ -21,7 +21,7 @@ case $rt in /*) ;; *) rt=$PWD/$rt ;; esac
 [ -x "$rt" ] || { echo "engines: $rt is not an executable" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "engines: needs root" >&2; exit 2; }
 engines=("$@")
-[ ${#engines[@]} -gt 0 ] || engines=(containerd cri podman docker)
+[ ${#engines[@]} -gt 0 ] || engines=(containerd cri podman podman-rootless docker)
 
 label=${ENG_LABEL:-$(basename "$rt")}
 [[ $label =~ ^[A-Za-z0-9._-]+$ ]] || { echo "engines: bad label $label" >&2; exit 2; }

@@ -2,6 +2,7 @@ using Runc.Cgroups.Devices;
 using Runc.Cgroups.Fs;
 using Runc.Cgroups.Layout;
 using Runc.Cgroups.Stats;
+using Runc.Cgroups.V2;
 using Runc.Linux;
 using Runc.Oci;
 
@@ -16,6 +17,7 @@ public sealed class V1Manager : ICgroupManager
     private readonly Dictionary<string, string> _paths;
     private readonly IReadOnlyDictionary<string, string> _mountPoints;
     private readonly bool _rootless;
+    private readonly bool _hybrid;
     private readonly IReadOnlyList<string> _hugePageSizes;
 
     /// <param name="paths">controller → directory ("" = the hybrid cgroup2 directory).</param>
@@ -26,10 +28,11 @@ public sealed class V1Manager : ICgroupManager
         _paths = paths;
         _mountPoints = mountPoints;
         _rootless = rootless;
+        _hybrid = paths.ContainsKey(""); // before a rootless Create drops a directory it could not make
         _hugePageSizes = hugePageSizes ?? StatsParsing.HugePageSizes();
     }
 
-    public CgroupMode Mode => _paths.ContainsKey("") ? CgroupMode.Hybrid : CgroupMode.V1;
+    public CgroupMode Mode => _hybrid ? CgroupMode.Hybrid : CgroupMode.V1;
     public IReadOnlyDictionary<string, string> Paths => _paths;
 
     /// <summary>Directories, one per hierarchy (co-mounted controllers share one), in a stable order.</summary>
@@ -73,7 +76,9 @@ public sealed class V1Manager : ICgroupManager
 
     public void Apply(LinuxResources r)
     {
-        if (r.Unified is { Count: > 0 })
+        // runc refuses unified keys on v1; on a hybrid host the keys of controllers the cgroup2 hierarchy hosts
+        // (CgroupManager.Validate lets only those through) go to the cgroup2 directory, after everything else.
+        if (r.Unified is { Count: > 0 } && !_hybrid)
             throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
         // Writers run in runc's subsystem order; a requested resource without its hierarchy is an error.
         if (r.Cpu is { } cpu)
@@ -89,14 +94,57 @@ public sealed class V1Manager : ICgroupManager
         if (r.Memory is { } mem) V1Memory.Apply(Need("memory"), mem);
         if (r.Pids is { } pids && pids.Limit != 0) V1Misc.ApplyPids(Need("pids"), pids);
         if (r.BlockIo is { } bio && HasBlkio(bio)) V1Misc.ApplyBlkio(Need("blkio"), bio);
-        if (r.HugepageLimits is { Count: > 0 } huge) V1Misc.ApplyHugetlb(Need("hugetlb"), huge);
+        if (r.HugepageLimits is { Count: > 0 } huge)
+        {
+            if (_paths.TryGetValue("hugetlb", out string? hugetlb)) V1Misc.ApplyHugetlb(hugetlb, huge);
+            else foreach (var h in huge) CgroupFile.Write(UnifiedFor("hugetlb"), "hugetlb." + h.Pagesize + ".max", h.Limit.ToString());
+        }
         if (r.Network is { } net)
         {
             if ((net.ClassId ?? 0) != 0) V1Misc.ApplyNetCls(Need("net_cls"), net);
             if (net.Priorities is { Count: > 0 }) V1Misc.ApplyNetPrio(Need("net_prio"), net);
         }
         if (r.Rdma is { Count: > 0 } rdma) V1Misc.ApplyRdma(Need("rdma"), rdma);
+        if (r.Unified is { Count: > 0 } unified)
+        {
+            foreach (string key in unified.Keys)
+            {
+                V2Resources.ValidateUnifiedKey(key);
+                UnifiedFor(key[..key.IndexOf('.')]);
+            }
+            string dir = UnifiedFor("cgroup");
+            V2Resources.ApplyUnified(dir, unified, UnifiedControllers(dir));
+        }
     }
+
+    /// <summary>
+    /// Hybrid: the cgroup2 directory, for a controller that has no v1 hierarchy here but is hosted by cgroup2
+    /// (hugetlb on some hosts; "cgroup" = the core files). The controller is enabled top-down in the ancestors'
+    /// cgroup.subtree_control where it is available and not yet on; ancestors we may not write (rootless: above
+    /// the delegated subtree) are left as they are, and a controller that still is not there is runc's error.
+    /// </summary>
+    private string UnifiedFor(string controller)
+    {
+        if (!_paths.TryGetValue("", out string? dir) || !Directory.Exists(dir))
+            throw new RuncException("cannot set " + controller + " limit: container could not join or create cgroup");
+        if (controller == "cgroup" || UnifiedControllers(dir).Contains(controller)) return dir;
+        var chain = new List<string>();
+        for (string? p = Path.GetDirectoryName(dir); p != null && CgroupFile.Exists(p, "cgroup.controllers"); p = Path.GetDirectoryName(p))
+            chain.Add(p);
+        for (int i = chain.Count - 1; i >= 0; i--)
+        {
+            if (!UnifiedControllers(chain[i]).Contains(controller)) continue;
+            string on = CgroupFile.TryRead(chain[i], "cgroup.subtree_control") ?? "";
+            if (on.Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).Contains(controller)) continue;
+            try { CgroupFile.Write(chain[i], "cgroup.subtree_control", "+" + controller); }
+            catch (SyscallException e) when (e.Errno is Errno.EACCES or Errno.EPERM or Errno.EROFS or Errno.EBUSY) { }
+        }
+        return UnifiedControllers(dir).Contains(controller) ? dir
+            : throw new RuncException("cannot set " + controller + " limit: container could not join or create cgroup");
+    }
+
+    private static string[] UnifiedControllers(string dir) =>
+        (CgroupFile.TryRead(dir, "cgroup.controllers") ?? "").Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
 
     /// <summary>Applies a device rule list already expanded by the caller (spec rules + defaults + nodes).</summary>
     public void ApplyDevices(IReadOnlyList<DeviceRule> rules)
@@ -130,11 +178,28 @@ public sealed class V1Manager : ICgroupManager
         return any == null ? [] : CgroupTree.GetPidsRecursive(any);
     }
 
-    public void Freeze() => V1Freezer.Freeze(NeedFreezer());
-    public void Thaw() => V1Freezer.Thaw(NeedFreezer());
+    public void Freeze()
+    {
+        if (V2FreezeDir is { } u) V2Freezer.Set(u, true);
+        else V1Freezer.Freeze(NeedFreezer());
+    }
+
+    public void Thaw()
+    {
+        if (V2FreezeDir is { } u) V2Freezer.Set(u, false);
+        else V1Freezer.Thaw(NeedFreezer());
+    }
 
     public FreezerState GetFreezerState() =>
-        _paths.TryGetValue("freezer", out string? dir) ? V1Freezer.State(dir) : FreezerState.Undefined;
+        _paths.TryGetValue("freezer", out string? dir) ? V1Freezer.State(dir)
+            : V2FreezeDir is { } u ? V2Freezer.State(u) : FreezerState.Undefined;
+
+    /// <summary>
+    /// Hybrid without a v1 freezer cgroup of our own (rootless: only the delegated cgroup2 directory could be
+    /// made): cgroup2's core cgroup.freeze freezes the same processes.
+    /// </summary>
+    private string? V2FreezeDir =>
+        !_paths.ContainsKey("freezer") && _paths.TryGetValue("", out string? u) && CgroupFile.Exists(u, "cgroup.freeze") ? u : null;
 
     private string NeedFreezer() =>
         _paths.TryGetValue("freezer", out string? dir) ? dir : throw new RuncException("cgroup freezer is not available");
@@ -148,7 +213,7 @@ public sealed class V1Manager : ICgroupManager
             return;
         }
         // Otherwise freeze so nobody forks while we walk the list, signal everyone, thaw (runc 1.1).
-        bool canFreeze = _paths.ContainsKey("freezer");
+        bool canFreeze = _paths.ContainsKey("freezer") || V2FreezeDir != null;
         if (canFreeze) Freeze();
         try
         {

@@ -104,6 +104,7 @@ public static class Executor
     {
         var fds = new List<SafeFd>();
         int pid = 0;
+        SafeFd? pidfdSocket = null;
         try
         {
             int initPid = state.InitPid;
@@ -127,8 +128,8 @@ public static class Executor
 
             SafeFd? console = null;
             if (req.ConsoleSocket is { } socketPath) { console = UnixSocket.Connect(socketPath); fds.Add(console); }
-            SafeFd? pidfdSocket = req.PidfdSocket is { } pidfdPath ? UnixSocket.Connect(pidfdPath) : null;
-            if (pidfdSocket != null) fds.Add(pidfdSocket);
+            // Kept past the clone (not in fds): the pidfd is sent once the final pid is known.
+            if (req.PidfdSocket is { } pidfdPath) pidfdSocket = UnixSocket.Connect(pidfdPath);
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
 
@@ -145,6 +146,17 @@ public static class Executor
             }
             else if (subCgroups is { Count: > 0 }) ValidateV1Sub(paths, subCgroups);
 
+            // The pid namespace: joined here, so that the child is born inside. A rootless parent may not join it
+            // (only the container's user namespace grants that): then the child joins it after the user namespace
+            // and clones the process that execs as our child (CLONE_PARENT), as runc's nsexec does.
+            int childJoinsPid = -1;
+            if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
+            {
+                int e = Errno.Last;
+                if (e != Errno.EPERM || !joinsUserNs) throw new SyscallException("join the container's pid namespace", e);
+                childJoinsPid = pidNs.Fd;
+            }
+
             string? home = process.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true
                 ? null : Passwd.HomeOf(state.Rootfs, process.User.Uid);
             var o = new ExecPlanOptions
@@ -158,24 +170,25 @@ public static class Executor
                 Home = home,
                 SetgroupsDenied = joinsUserNs && SetgroupsDenied(initPid),
                 AppArmorProfile = appArmor,
+                ChildJoinsPidNsFd = childJoinsPid,
             };
             var plan = ExecPlanner.Plan(process, o);
-            var finalAffinity = FinalAffinity(process.ExecCpuAffinity);
+            var affinity = Affinity(process.ExecCpuAffinity);
             using var sync = SyncChannel.Create();
             using var native = plan.Build(sync.Child.Fd, procFd.Fd);
 
-            if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
-                throw SyscallException.Last("join the container's pid namespace");
             pid = ClonePoint.Spawn(native, 0, cgroupDir?.Fd ?? -1);
             sync.CloseChildEnd();
-            if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "setns");
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 
+            SetAffinity(pid, affinity.Initial, true, "initial");
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
-            SetFinalAffinity(pid, finalAffinity);
+            SetAffinity(pid, affinity.Final, affinity.FinalRequired, "final");
             sync.Send(SyncMessage.Continue);
-            WaitExec(sync, native, plan, pid);
+            WaitExec(sync, native, plan, ref pid);
+            // After the wait: a child that forked into the pid namespace has handed over to its own child by now.
+            if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "setns");
             terminal?.Attach();
             if (req.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
             return new ExecStarted(pid, state.Id, terminal);
@@ -191,30 +204,39 @@ public static class Executor
         finally
         {
             foreach (var fd in fds) fd.Dispose();
+            pidfdSocket?.Dispose();
         }
     }
 
-    /// <summary>runc's setFinalCPUAffinity, applied right after the move into the cgroup: execCPUAffinity.final if
-    /// given; nothing if only initial is given (the kernel decides); with neither, every CPU, so the process does not
-    /// inherit ours (the kernel still clamps the mask to the cgroup's cpuset). Parsed before the clone.</summary>
-    private static (ulong[]? Mask, bool Required) FinalAffinity(CpuAffinity? affinity)
+    /// <summary>process.execCPUAffinity as runc 1.2 applies it, both set by the parent so they cannot race: "initial"
+    /// right after the clone, before the move into the cgroup (runc's parent thread has it before its fork);
+    /// "final" right after the move; with only initial the kernel decides (a cpuset move resets it); with neither,
+    /// every CPU, so the process does not inherit ours (the kernel still clamps the mask to the cgroup's cpuset).
+    /// Parsed before the clone.</summary>
+    private static (ulong[]? Initial, ulong[]? Final, bool FinalRequired) Affinity(CpuAffinity? affinity)
     {
-        if (affinity?.Final is { Length: > 0 } final) return (ExtrasPlanner.AffinityMask(final, "final"), true);
-        if (affinity?.Initial is { Length: > 0 }) return (null, false);
+        ulong[]? initial = affinity?.Initial is { Length: > 0 } i ? ExtrasPlanner.AffinityMask(i, "initial") : null;
+        if (affinity?.Final is { Length: > 0 } final) return (initial, ExtrasPlanner.AffinityMask(final, "final"), true);
+        if (initial != null) return (initial, null, false);
         var all = new ulong[16];
         Array.Fill(all, ulong.MaxValue);
-        return (all, false); // best effort, as runc: a failure only leaves our own affinity
+        return (null, all, false); // best effort, as runc: a failure only leaves our own affinity
     }
 
-    private static void SetFinalAffinity(int pid, (ulong[]? Mask, bool Required) affinity)
+    private static void SetAffinity(int pid, ulong[]? mask, bool required, string which)
     {
-        if (affinity.Mask is null) return;
-        if (Interop.Libc.SchedSetaffinity(pid, affinity.Mask) != 0 && affinity.Required)
-            throw new RuncException($"error setting final CPU affinity: {Errno.Message(Errno.Last)}");
+        if (mask is null) return;
+        if (Interop.Libc.SchedSetaffinity(pid, mask) != 0 && required)
+            throw new RuncException($"error setting {which} CPU affinity: {Errno.Message(Errno.Last)}");
     }
 
-    /// <summary>Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record.</summary>
-    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid)
+
+    /// <summary>
+    /// Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record. A child that forked
+    /// into the pid namespace reports the pid of the process it cloned as our child and exits: reaped here, and
+    /// <paramref name="pid"/> becomes that process, which the rest of exec waits for and signals.
+    /// </summary>
+    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, ref int pid)
     {
         bool ready = false;
         while (true)
@@ -231,6 +253,10 @@ public static class Executor
             {
                 case SyncMessage.Ready:
                     ready = true;
+                    break;
+                case SyncMessage.Pid when rec.Errno > 0:
+                    ChildWait.Wait(pid, -1); // the forking child exits right after this message
+                    pid = rec.Errno;
                     break;
                 case SyncMessage.Error:
                 {

@@ -180,7 +180,8 @@ public static class Launcher
                 HasRuntimeHooks = hasHooks,
                 // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).
                 SetgroupsDenied = RootlessConfig.SetgroupsDenied,
-                BindDevices = newUserNs || namespaces.Any(n => n.Type == "user"),
+                // runc's createDevices: bind instead of mknod in a new or joined user namespace, or when we run in one.
+                BindDevices = newUserNs || namespaces.Any(n => n.Type == "user") || RootlessConfig.InUserNamespace(),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
                 // The parent's end too: otherwise a child whose parent was killed waits for it forever (issue 8 §10).

@@ -157,7 +157,8 @@ public static class ResourceUpdate
             throw new RuncException("cannot update resources: the container has no cgroup");
         var cg = CgroupManager.Load(paths, state.Rootless);
         var apply = ToApply(request, saved);
-        if (apply.Unified is { Count: > 0 }) CgroupManager.Validate(new LinuxResources { Unified = apply.Unified }, cg.Mode);
+        if (apply.Unified is { Count: > 0 }) CgroupManager.Validate(new LinuxResources { Unified = apply.Unified }, cg.Mode,
+            Runc.Cgroups.Layout.CgroupLayout.Detect().UnifiedControllers);
         try
         {
             cg.Apply(apply);

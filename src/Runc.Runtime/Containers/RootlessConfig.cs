@@ -28,6 +28,21 @@ public static class RootlessConfig
         }
     }
 
+    /// <summary>runc's userns.RunningInUserNS: the initial user namespace maps the whole uid range onto itself,
+    /// a single "0 0 4294967295" line; anything else is a user namespace (rootless podman calls us in one).</summary>
+    public static bool InUserNamespace()
+    {
+        try
+        {
+            var lines = File.ReadAllLines("/proc/self/uid_map");
+            if (lines.Length != 1) return true;
+            var f = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
+        }
+        catch (IOException) { return false; } // no user namespace support at all
+        catch (UnauthorizedAccessException) { return false; }
+    }
+
     public static void Validate(Spec spec)
     {
         if (!RootlessEuid) return;

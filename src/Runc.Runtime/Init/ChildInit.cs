@@ -186,6 +186,7 @@ internal static unsafe partial class ChildInit
             case OpCode.Execve: return Execve(ref ctx, op);
             case OpCode.Exit: Raw.ExitGroup((int)op->A); return 0;
             case OpCode.CloseFd: Raw.Close((int)op->A); return 0;
+            case OpCode.ForkIntoPidns: return ForkIntoPidns(ref ctx, op, step);
             case OpCode.SetnsPath:
             {
                 int fd = Raw.OpenAt(Interop.Libc.AT_FDCWD, S(ref ctx, op->A), Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
@@ -218,6 +219,28 @@ internal static unsafe partial class ChildInit
         r.Step = 0;
         r.Errno = 0;
         return Raw.Write(ctx.SyncFd, &r, sizeof(SyncRecord)) == sizeof(SyncRecord) ? 0 : Raw.Errno;
+    }
+
+    /// <summary>
+    /// A rootless exec: only the container's user namespace gives the right to join its pid namespace, and that
+    /// namespace can only be joined here, so the process that execs must be born after both. CLONE_PARENT makes it
+    /// nrunc's child, not ours (runc's nsexec does the same for its stage-2 child), so nrunc waits for it as usual.
+    /// </summary>
+    private static int ForkIntoPidns(ref Ctx ctx, PlanOp* op, int* step)
+    {
+        if (Raw.Setns((int)op->A, (int)K.CLONE_NEWPID) != 0) return Raw.Errno;
+        Raw.Close((int)op->A);
+        long pid = Raw.Syscall(SysNr.Clone, (long)K.CLONE_PARENT, 0, 0, 0, 0, 0);
+        if (pid < 0) { *step = FailStep.Fork; return Raw.Errno; }
+        if (pid == 0) return 0;
+        SyncRecord r;
+        r.Type = SyncMessage.Pid;
+        r.Op = 0;
+        r.Step = 0;
+        r.Errno = (int)pid;
+        Raw.Write(ctx.SyncFd, &r, sizeof(SyncRecord));
+        Raw.ExitGroup(0);
+        return 0;
     }
 
     private static int RecvState(ref Ctx ctx)

@@ -62,6 +62,8 @@ public enum OpCode : int
     VerifyCwd,           // after chdir: getcwd must not be "(unreachable)" (CVE-2024-21626)
     CloseFd,             // A = fd: e.g. the container lock, whose flock the parked init must not keep
     SetnsPath,           // A = path of a namespace file (e.g. /proc/self/ns/time_for_children), B = CLONE_NEW* type
+    ForkIntoPidns,       // A = pid namespace fd: setns (after the user namespace gave the right), clone(CLONE_PARENT): the
+                         // new process goes on with the plan, this one reports its pid (SyncMessage.Pid, in Errno) and exits 0
 }
 
 [Flags]

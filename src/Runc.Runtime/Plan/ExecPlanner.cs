@@ -27,6 +27,9 @@ public sealed class ExecPlanOptions
     public bool SetgroupsDenied { get; init; }
     /// <summary>AppArmor profile to set for the exec (written to /proc/self/attr/exec), or null.</summary>
     public string? AppArmorProfile { get; init; }
+    /// <summary>The container's pid namespace when the parent may not join it (rootless: only its user namespace
+    /// grants that): the child joins it after the user namespace and forks (<see cref="OpCode.ForkIntoPidns"/>); -1 otherwise.</summary>
+    public int ChildJoinsPidNsFd { get; init; } = -1;
 }
 
 /// <summary>
@@ -50,8 +53,8 @@ public static class ExecPlanner
         if (process.Args is not { Count: > 0 }) throw new RuncException("args must not be empty");
         var plan = new PlanBuilder();
 
-        // 1. The parent puts us in the container's cgroup(s) (v1) and sets the final CPU affinity before releasing us.
-        ExtrasPlanner.AddInitialAffinity(plan, process);
+        // 1. The parent sets the initial CPU affinity, puts us in the container's cgroup(s) (v1) and sets the final
+        //    affinity before releasing us.
         plan.Add(OpCode.SyncWait, "wait for the parent");
 
         // 2. rlimits first: once in the container's user namespace we could no longer raise a hard limit
@@ -68,6 +71,7 @@ public static class ExecPlanner
                 plan.Add(OpCode.Setns, $"join {type} namespace", j.Fd, (long)t.CloneFlag);
             }
         }
+        if (o.ChildJoinsPidNsFd >= 0) plan.Add(OpCode.ForkIntoPidns, "join pid namespace", o.ChildJoinsPidNsFd);
         plan.Add(OpCode.Setsid, "setsid");
         plan.Add(OpCode.SetDumpable, "prctl(PR_SET_DUMPABLE)", 0); // nothing in the container may ptrace us (CVE-2016-9962)
         if (o.JoinKeyring) plan.Add(OpCode.JoinKeyring, "join session keyring", plan.Str("_ses." + "container"));

@@ -65,15 +65,6 @@ public static class ExtrasPlanner
         plan.Add(OpCode.SchedSetattr, $"sched_setattr {s.Policy}", plan.Blob(attr));
     }
 
-    /// <summary>process.execCPUAffinity.initial (exec only; the spec excludes init): the first thing the new process
-    /// does, before it is moved into the container's cgroups, as runc's parent thread does before its fork.</summary>
-    public static void AddInitialAffinity(PlanBuilder plan, Process process)
-    {
-        if (process.ExecCpuAffinity?.Initial is not { Length: > 0 } cpus) return;
-        var mask = AffinityMask(cpus, "initial");
-        plan.Add(OpCode.CpuAffinity, $"sched_setaffinity \"{cpus}\"", plan.Blob(MemoryMarshal.AsBytes(mask.AsSpan())), mask.Length * 8);
-    }
-
     /// <summary>A cpu_set_t for 1024 CPUs from the kernel's list format.</summary>
     public static ulong[] AffinityMask(string cpus, string which)
     {

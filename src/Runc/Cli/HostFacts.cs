@@ -15,7 +15,7 @@ public sealed class HostFacts
     {
         GetEnv = Environment.GetEnvironmentVariable,
         EffectiveUid = ReadEffectiveUid,
-        InUserNamespace = ReadInUserNamespace,
+        InUserNamespace = Runc.Runtime.Containers.RootlessConfig.InUserNamespace,
     };
 
     // "Uid:\treal\teffective\tsaved\tfs" — procfs instead of geteuid() keeps P/Invoke inside Runc.Linux.
@@ -30,17 +30,4 @@ public sealed class HostFacts
         return uint.MaxValue; // unknown: treat as not root, the lenient side of the XDG rule
     }
 
-    // The initial user namespace maps the whole uid range onto itself: a single "0 0 4294967295" line.
-    private static bool ReadInUserNamespace()
-    {
-        try
-        {
-            var lines = File.ReadAllLines("/proc/self/uid_map");
-            if (lines.Length != 1) return true;
-            var f = lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            return !(f.Length == 3 && f[0] == "0" && f[1] == "0" && f[2] == "4294967295");
-        }
-        catch (IOException) { return false; } // no user namespace support at all
-        catch (UnauthorizedAccessException) { return false; }
-    }
 }

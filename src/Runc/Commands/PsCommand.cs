@@ -3,6 +3,7 @@ using System.Text;
 using Runc.Cgroups;
 using Runc.Cli;
 using Runc.Runtime.Containers;
+using Runc.Runtime.Logging;
 
 namespace Runc.Commands;
 
@@ -15,6 +16,7 @@ internal static class PsCommand
 {
     public static int Run(Invocation inv)
     {
+        if (Dispatcher.Rootless(inv)) Logger.Warn("nrunc ps may fail if you don't have the full access to cgroups");
         var store = Dispatcher.Store(inv);
         var state = store.Load(inv.ContainerId);
         var status = StatusProbe.Of(store, state);
