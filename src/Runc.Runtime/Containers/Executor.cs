@@ -160,6 +160,7 @@ public static class Executor
                 LastCap = KernelInfo.LastCap(),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
+                SeccompNotify = seccomp?.NeedsListener == true,
                 Home = home,
                 SetgroupsDenied = joinsUserNs && SetgroupsDenied(initPid),
                 AppArmorProfile = appArmor,
@@ -177,7 +178,16 @@ public static class Executor
 
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
             sync.Send(SyncMessage.Continue);
-            WaitExec(sync, native, plan, pid);
+            WaitExec(sync, native, plan, pid, () => SeccompAgent.StateFor(spec.Linux?.Seccomp, pid, new Runc.Oci.State
+            {
+                // runc's setnsProcess: the runtime's spec version, the container's init as the state's pid.
+                OciVersion = SpecVersion.Runtime,
+                Id = state.Id,
+                Status = "running",
+                Pid = initPid,
+                Bundle = state.Bundle,
+                Annotations = spec.Annotations,
+            }), spec.Linux?.Seccomp);
             SafeFd? master = consoleReceiver is null ? null : TtyProxy.ReceiveFd(consoleReceiver.Fd);
             if (req.PidFile is { } pidFile) PidFile.Write(pidFile, pid);
             return new ExecStarted(pid, state.Id, master, host);
@@ -198,12 +208,13 @@ public static class Executor
     }
 
     /// <summary>Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record.</summary>
-    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid)
+    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, int pid,
+        Func<ContainerProcessState> agentState, LinuxSeccomp? profile)
     {
         bool ready = false;
         while (true)
         {
-            var r = sync.Receive();
+            var r = sync.Receive(out var listener);
             if (r is null)
             {
                 if (ready) return; // execve closed the child's end
@@ -215,6 +226,9 @@ public static class Executor
             {
                 case SyncMessage.Ready:
                     ready = true;
+                    break;
+                case SyncMessage.SeccompListener:
+                    SeccompAgent.HandOver(sync, listener, profile, agentState());
                     break;
                 case SyncMessage.Error:
                 {

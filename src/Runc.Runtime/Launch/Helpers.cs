@@ -27,6 +27,46 @@ public static unsafe class UnixSocket
         }
         return sock;
     }
+
+    private const int MsgNoSignal = 0x4000;
+
+    /// <summary>
+    /// One sendmsg of <paramref name="payload"/> with <paramref name="fd"/> in SCM_RIGHTS (runc's utils.SendFds), the rest of
+    /// a partly sent payload after it without the fd. Returns 0 or an errno.
+    /// </summary>
+    public static int SendWithFd(int sock, ReadOnlySpan<byte> payload, int fd)
+    {
+        // struct cmsghdr { size_t len; int level; int type; } + int, padded: CMSG_SPACE(4) = 24 on 64-bit.
+        long* control = stackalloc long[3];
+        control[0] = 16 + 4;
+        ((int*)control)[2] = K.SOL_SOCKET;
+        ((int*)control)[3] = K.SCM_RIGHTS;
+        ((int*)control)[4] = fd;
+        ((int*)control)[5] = 0;
+        fixed (byte* p = payload)
+        {
+            int sent = 0;
+            while (sent < payload.Length)
+            {
+                IoVec iov;
+                iov.Base = p + sent;
+                iov.Len = payload.Length - sent;
+                MsgHdr msg = default;
+                msg.Iov = &iov;
+                msg.IovLen = 1;
+                if (sent == 0)
+                {
+                    msg.Control = control;
+                    msg.ControlLen = 24;
+                }
+                nint n = Interop.Libc.Sendmsg(sock, &msg, MsgNoSignal);
+                if (n < 0 && Errno.Last == Errno.EINTR) continue;
+                if (n < 0) return Errno.Last;
+                sent += (int)n;
+            }
+        }
+        return 0;
+    }
 }
 
 /// <summary>The host's /proc, opened once and verified to be procfs: every procfs write goes through it (CVE-2025-52881).</summary>
