@@ -77,8 +77,16 @@ public static class SeccompFeatures
     {
         var list = new List<string>();
         foreach (var flag in KnownFlags)
-            if (ProbeFlag(flag == "SECCOMP_FILTER_FLAG_TSYNC" ? SeccompFilterFlags.Tsync : SeccompFilterFlags.FromOciName(flag)))
-                list.Add(flag);
+        {
+            uint bits = flag switch
+            {
+                "SECCOMP_FILTER_FLAG_TSYNC" => SeccompFilterFlags.Tsync,
+                // Refused (EINVAL) without NEW_LISTENER, with which the compiler always combines it.
+                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV" => SeccompFilterFlags.WaitKillableRecv | SeccompFilterFlags.NewListener,
+                _ => SeccompFilterFlags.FromOciName(flag),
+            };
+            if (ProbeFlag(bits)) list.Add(flag);
+        }
         return list;
     }
 

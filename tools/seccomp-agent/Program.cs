@@ -38,6 +38,8 @@ public static unsafe class Program
             Console.Error.Write($"seccomp-agent: {e.Message}\n");
             return 1;
         }
+        // Listening now: say so on stdout and with DIR/ready (a file a test can wait for; the socket file exists from bind on).
+        File.WriteAllText(Path.Combine(o.RecordDir, "ready"), "");
         Console.Out.Write("ready\n");
         Console.Out.Flush();
 

@@ -43,7 +43,8 @@ public sealed class Options
         "usage: seccomp-agent --socket PATH --record DIR [--rule SYSCALL=ANSWER]... [--default ANSWER]\n" +
         "  ANSWER: errno:N | value:N | continue\n" +
         "  Writes DIR/state-N.json (the Nth runtime connection's ContainerProcessState) and DIR/events.log\n" +
-        "  (one line per notification: conn=N pid=P syscall=NAME answer=A), prints \"ready\" once listening.\n";
+        "  (one line per notification: conn=N pid=P syscall=NAME answer=A); once listening it creates DIR/ready\n" +
+        "  and prints \"ready\".\n";
 
     public static Options Parse(string[] args)
     {
