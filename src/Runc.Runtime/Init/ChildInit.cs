@@ -798,20 +798,15 @@ internal static unsafe class ChildInit
         IoVec iov;
         iov.Base = payload;
         iov.Len = len;
-        // struct cmsghdr { size_t len; int level; int type; } + int, padded: CMSG_SPACE(4) = 24 on 64-bit.
-        long* control = stackalloc long[3];
-        control[0] = 16 + 4;
-        ((int*)control)[2] = K.SOL_SOCKET;
-        ((int*)control)[3] = K.SCM_RIGHTS;
-        ((int*)control)[4] = fd;
-        ((int*)control)[5] = 0;
+        long* control = stackalloc long[ScmRights.Space / 8];
+        ScmRights.Write(control, fd);
         MsgHdr msg;
         msg.Name = null;
         msg.NameLen = 0;
         msg.Iov = &iov;
         msg.IovLen = 1;
         msg.Control = control;
-        msg.ControlLen = 24;
+        msg.ControlLen = ScmRights.Space;
         msg.Flags = 0;
         nint n;
         do n = Raw.Sendmsg(sock, &msg, 0); while (n < 0 && Raw.Errno == Errno.EINTR);

@@ -36,13 +36,8 @@ public static unsafe class UnixSocket
     /// </summary>
     public static int SendWithFd(int sock, ReadOnlySpan<byte> payload, int fd)
     {
-        // struct cmsghdr { size_t len; int level; int type; } + int, padded: CMSG_SPACE(4) = 24 on 64-bit.
-        long* control = stackalloc long[3];
-        control[0] = 16 + 4;
-        ((int*)control)[2] = K.SOL_SOCKET;
-        ((int*)control)[3] = K.SCM_RIGHTS;
-        ((int*)control)[4] = fd;
-        ((int*)control)[5] = 0;
+        long* control = stackalloc long[ScmRights.Space / 8];
+        ScmRights.Write(control, fd);
         fixed (byte* p = payload)
         {
             int sent = 0;
@@ -57,7 +52,7 @@ public static unsafe class UnixSocket
                 if (sent == 0)
                 {
                     msg.Control = control;
-                    msg.ControlLen = 24;
+                    msg.ControlLen = ScmRights.Space;
                 }
                 nint n = Interop.Libc.Sendmsg(sock, &msg, MsgNoSignal);
                 if (n < 0 && Errno.Last == Errno.EINTR) continue;

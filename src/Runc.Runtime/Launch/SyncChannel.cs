@@ -41,8 +41,7 @@ public sealed unsafe class SyncChannel : IDisposable
     {
         fd = null;
         SyncRecord r;
-        // struct cmsghdr (16 bytes) + one int, padded: CMSG_SPACE(4) = 24.
-        long* control = stackalloc long[3];
+        long* control = stackalloc long[ScmRights.Space / 8];
         IoVec iov;
         iov.Base = &r;
         iov.Len = sizeof(SyncRecord);
@@ -52,14 +51,14 @@ public sealed unsafe class SyncChannel : IDisposable
             msg.Iov = &iov;
             msg.IovLen = 1;
             msg.Control = control;
-            msg.ControlLen = 24;
+            msg.ControlLen = ScmRights.Space;
             nint n = Interop.Libc.Recvmsg(Parent.Fd, &msg, MsgCmsgCloexec);
             if (n < 0 && Errno.Last == Errno.EINTR) continue;
             if (n < 0) throw SyscallException.Last("read sync socket");
             if (n == 0) return null;
-            if (msg.ControlLen >= 20 && ((int*)control)[2] == K.SOL_SOCKET && ((int*)control)[3] == K.SCM_RIGHTS)
+            if (ScmRights.Read(control, msg.ControlLen) is >= 0 and var got)
             {
-                var received = new SafeFd(((int*)control)[4]);
+                var received = new SafeFd(got);
                 if (r.Type == SyncMessage.SeccompListener) fd = received;
                 else received.Dispose();
             }
