@@ -116,6 +116,10 @@ public sealed class SeccompNotifyTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(id, exec["state"]!["id"]!.GetValue<string>());
             Assert.Equal(Metadata, exec["metadata"]!.GetValue<string>());
             agent.WaitForEvent(2, "syscall=getppid", "answer=value:4242");
+            // The init loaded its filter during create; start only releases it to execve.
+            Check.Ok(rt.Run("start", id), $"{rt.Name} start");
+            rt.WaitForStatus(id, "running");
+            Assert.Equal(2, Directory.GetFiles(agent.RecordDir, "state-*.json").Length);
             Check.Ok(rt.Run("delete", "-f", id), $"{rt.Name} delete");
             docs[rt.Name] = (created, exec);
             _s.Log($"{rt.Name}:\n{created.ToJsonString()}\n{exec.ToJsonString()}\n{agent.Events()}");
@@ -279,17 +283,18 @@ public sealed class SeccompNotifyTests(ITestOutputHelper output) : IDisposable
     sealed class Agent(string socket, string recordDir, RunningProc proc)
     {
         public string Socket { get; } = socket;
+        public string RecordDir { get; } = recordDir;
 
         public string Events()
         {
-            try { return File.ReadAllText(Path.Combine(recordDir, "events.log")); }
+            try { return File.ReadAllText(Path.Combine(RecordDir, "events.log")); }
             catch (IOException) { return ""; }
         }
 
         /// <summary>The Nth connection's document (the agent writes it atomically right after receiving it).</summary>
         public JsonObject WaitForState(int n)
         {
-            var path = Path.Combine(recordDir, $"state-{n}.json");
+            var path = Path.Combine(RecordDir, $"state-{n}.json");
             WaitUntil(() => File.Exists(path), $"the agent's state-{n}.json");
             return JsonNode.Parse(File.ReadAllText(path))!.AsObject();
         }
