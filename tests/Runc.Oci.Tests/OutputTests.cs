@@ -184,3 +184,31 @@ public class FeaturesDocumentTests
         Assert.Equal(runc115, MountOptions.KnownNames.Where(n => n is not ("idmap" or "ridmap")));
     }
 }
+
+public class ContainerProcessStateTests
+{
+    /// <summary>Byte for byte what Debian's runc 1.1.5 sent to a seccomp agent for `create` (captured with
+    /// tools/seccomp-agent), and the same without metadata or annotations, which Go omits when empty.</summary>
+    [Fact]
+    public void SerializesLikeRunc()
+    {
+        var state = new ContainerProcessState
+        {
+            OciVersion = "1.0.2-dev",
+            Fds = [ContainerProcessState.SeccompFdName],
+            Pid = 15004,
+            Metadata = "meta1",
+            State = new State
+            {
+                OciVersion = "1.0.2-dev", Id = "t1", Status = "creating", Pid = 15004, Bundle = "/tmp/notify-Cfrb/b",
+                Annotations = new() { ["a.b"] = "c" },
+            },
+        };
+        Assert.Equal("""{"ociVersion":"1.0.2-dev","fds":["seccompFd"],"pid":15004,"metadata":"meta1","state":{"ociVersion":"1.0.2-dev","id":"t1","status":"creating","pid":15004,"bundle":"/tmp/notify-Cfrb/b","annotations":{"a.b":"c"}}}""",
+            Encoding.UTF8.GetString(OciJson.SerializeContainerProcessState(state)));
+        state.Metadata = null;
+        state.State.Annotations = null;
+        Assert.Equal("""{"ociVersion":"1.0.2-dev","fds":["seccompFd"],"pid":15004,"state":{"ociVersion":"1.0.2-dev","id":"t1","status":"creating","pid":15004,"bundle":"/tmp/notify-Cfrb/b"}}""",
+            Encoding.UTF8.GetString(OciJson.SerializeContainerProcessState(state)));
+    }
+}

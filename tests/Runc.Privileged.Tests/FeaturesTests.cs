@@ -37,6 +37,26 @@ public sealed class FeaturesTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.False(linux["cgroup"]!["systemd"]!.GetValue<bool>());
     }
 
+    /// <summary>Seccomp actions are what this kernel can return: the kernel's own list (actions_avail) is the witness.</summary>
+    [PrivilegedFact]
+    public void Features_SeccompActions_AreTheKernels()
+    {
+        var r = _s.Runtime().Run("features");
+        Check.Ok(r);
+        var seccomp = JsonNode.Parse(r.Stdout)!["linux"]!["seccomp"]!;
+        var kernel = File.ReadAllText("/proc/sys/kernel/seccomp/actions_avail").Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var expected = new[]
+        {
+            ("SCMP_ACT_ALLOW", "allow"), ("SCMP_ACT_ERRNO", "errno"), ("SCMP_ACT_KILL", "kill_thread"), ("SCMP_ACT_KILL_PROCESS", "kill_process"),
+            ("SCMP_ACT_KILL_THREAD", "kill_thread"), ("SCMP_ACT_LOG", "log"), ("SCMP_ACT_NOTIFY", "user_notif"), ("SCMP_ACT_TRACE", "trace"),
+            ("SCMP_ACT_TRAP", "trap"),
+        }.Where(a => kernel.Contains(a.Item2)).Select(a => a.Item1);
+        Assert.Equal(expected, seccomp["actions"]!.AsArray().Select(n => n!.GetValue<string>()));
+        var known = seccomp["knownFlags"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        var supported = seccomp["supportedFlags"]!.AsArray().Select(n => n!.GetValue<string>()).ToList();
+        Assert.Equal(known.Where(supported.Contains), supported);
+    }
+
     [PrivilegedFact]
     public void Version_HasRuncsShape_AndNoOtherLineSaysVersion()
     {

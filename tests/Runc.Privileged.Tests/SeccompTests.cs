@@ -460,7 +460,7 @@ public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
     }
 
     /// <summary>The probe, compiled once per test run into its own temp dir.</summary>
-    static readonly Lazy<string> Probe = new(BuildProbe, LazyThreadSafetyMode.ExecutionAndPublication);
+    internal static readonly Lazy<string> Probe = new(BuildProbe, LazyThreadSafetyMode.ExecutionAndPublication);
 
     static string BuildProbe()
     {

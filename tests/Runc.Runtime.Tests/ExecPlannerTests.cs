@@ -46,6 +46,19 @@ public sealed class ExecPlannerTests
         Assert.DoesNotContain(OpCode.WaitStart, codes);
     }
 
+    /// <summary>exec's parent stays on the line until execve, so the notify hand-over simply follows "ready".</summary>
+    [Fact]
+    public void Plan_WithNotify_HandsTheListenerToTheParentAfterReady()
+    {
+        var plan = ExecPlanner.Plan(Proc(), new ExecPlanOptions { SeccompFilter = new byte[8], SeccompNotify = true });
+        var codes = Codes(plan);
+        int seccomp = codes.IndexOf(OpCode.Seccomp);
+        Assert.Equal(1, plan.Ops[seccomp].D);
+        Assert.True(codes.IndexOf(OpCode.SyncSend) < seccomp);
+        Assert.Equal(OpCode.Execve, codes[^1]);
+        Assert.Equal(0, ExecPlanner.Plan(Proc(), new ExecPlanOptions { SeccompFilter = new byte[8] }).Ops.Single(o => o.Code == OpCode.Seccomp).D);
+    }
+
     [Fact]
     public void Plan_ChildJoinsThePidNamespace_AfterAllOthers_BeforeSetsid_OnlyWhenAsked()
     {

@@ -74,6 +74,39 @@ public class InitPlannerTests
         Assert.True(wait < codes.IndexOf(OpCode.Capset), "capabilities are dropped after start");
     }
 
+    /// <summary>SCMP_ACT_NOTIFY: `create`'s parent must hand the listener to the agent, and it is gone by `start`, so the
+    /// credentials and the filter come before "ready" (runc's order); the op asks for the hand-over (D = 1).</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void NotifyingSeccompIsLoadedBeforeReadyAndHandsTheListenerToTheParent(bool noNewPrivileges)
+    {
+        var spec = Default();
+        spec.Process!.NoNewPrivileges = noNewPrivileges;
+        var o = new LaunchOptions { Bundle = "/b", Rootfs = "/b/r", SeccompFilter = new byte[8], SeccompNotify = true, FifoFd = 7 };
+        var ops = InitPlanner.Plan(spec, o, null).Plan.Ops;
+        var codes = ops.Select(op => op.Code).ToList();
+        int seccomp = codes.IndexOf(OpCode.Seccomp);
+        int ready = ops.Select((op, i) => (op, i)).Single(x => x.op.Code == OpCode.SyncSend && x.op.A == SyncMessage.Ready).i;
+        Assert.Equal(1, ops[seccomp].D);
+        Assert.True(seccomp < ready, "the listener is handed over while create's parent still listens");
+        Assert.True(codes.IndexOf(OpCode.Capset) < ready);
+        Assert.True(ready < codes.IndexOf(OpCode.WaitStart));
+        Assert.Equal(OpCode.Execve, codes[^1]);
+        Assert.Single(codes, OpCode.Seccomp);
+        Assert.Single(codes, OpCode.Capset);
+        if (noNewPrivileges) Assert.Equal(OpCode.NoNewPrivs, codes[seccomp - 1]);
+        else Assert.True(seccomp < codes.IndexOf(OpCode.Setresuid));
+    }
+
+    [Fact]
+    public void SeccompWithoutNotifyDoesNotWaitForTheParent()
+    {
+        var o = new LaunchOptions { Bundle = "/b", Rootfs = "/b/r", SeccompFilter = new byte[8], FifoFd = 7 };
+        var ops = InitPlanner.Plan(Default(), o, null).Plan.Ops;
+        Assert.Equal(0, ops.Single(op => op.Code == OpCode.Seccomp).D);
+    }
+
     [Fact]
     public void TerminalWithoutConsoleSocketIsRefused()
     {

@@ -86,7 +86,41 @@ public class ValidationAndFlagsTests
         foreach (var op in SeccompFeatures.Operators) SeccompCompiler.Compile(Profile("SCMP_ACT_ALLOW", Rule("SCMP_ACT_ERRNO", "read", Arg(0, op, 1))));
         foreach (var arch in SeccompFeatures.Archs) { var p = Profile("SCMP_ACT_ALLOW"); p.Architectures = [arch]; SeccompCompiler.Compile(p); }
         var withFlags = Profile("SCMP_ACT_ALLOW");
-        withFlags.Flags = SeccompFeatures.SupportedFlags.ToList();
+        withFlags.Flags = SeccompFeatures.KnownFlags.ToList();
         SeccompCompiler.Compile(withFlags);
+    }
+
+    /// <summary>The kernel's own list (/proc/sys/kernel/seccomp/actions_avail, Linux 4.14+) is an independent witness
+    /// for the SECCOMP_GET_ACTION_AVAIL probe.</summary>
+    [Fact]
+    public void ActionsOnThisKernel_AreTheKernelsActionsAvail()
+    {
+        const string avail = "/proc/sys/kernel/seccomp/actions_avail";
+        Assert.True(SeccompFeatures.KernelHasFilters(), "this test machine has seccomp filters");
+        var kernel = File.ReadAllText(avail).Split(' ', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet();
+        static string KernelName(string action) => action switch
+        {
+            "SCMP_ACT_ALLOW" => "allow", "SCMP_ACT_ERRNO" => "errno", "SCMP_ACT_KILL" or "SCMP_ACT_KILL_THREAD" => "kill_thread",
+            "SCMP_ACT_KILL_PROCESS" => "kill_process", "SCMP_ACT_LOG" => "log", "SCMP_ACT_NOTIFY" => "user_notif",
+            "SCMP_ACT_TRACE" => "trace", "SCMP_ACT_TRAP" => "trap", _ => throw new ArgumentException(action),
+        };
+        var expected = SeccompFeatures.Actions.Where(a => kernel.Contains(KernelName(a))).ToList();
+        Assert.NotEmpty(expected);
+        Assert.Equal(expected, SeccompFeatures.ActionsOnThisKernel());
+    }
+
+    [Fact]
+    public void FlagsOnThisKernel_AreKnownFlagsInRuncsOrder()
+    {
+        var flags = SeccompFeatures.FlagsOnThisKernel();
+        Assert.Equal(SeccompFeatures.KnownFlags.Where(flags.Contains), flags);
+        // TSYNC (3.17), LOG and SPEC_ALLOW (4.14/4.17) predate every kernel .NET 10 runs on.
+        Assert.Contains("SECCOMP_FILTER_FLAG_TSYNC", flags);
+        Assert.Contains("SECCOMP_FILTER_FLAG_LOG", flags);
+        Assert.Contains("SECCOMP_FILTER_FLAG_SPEC_ALLOW", flags);
+        // WAIT_KILLABLE_RECV (5.19) must be probed with NEW_LISTENER, or even a kernel that has it says EINVAL.
+        if (Environment.OSVersion.Version >= new Version(5, 19)) Assert.Contains("SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", flags);
+        // The probe tells flags apart: a bit no kernel defines is refused (EINVAL, not EFAULT).
+        Assert.False(SeccompFeatures.ProbeFlag(1u << 30));
     }
 }

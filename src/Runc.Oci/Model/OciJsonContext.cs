@@ -26,6 +26,7 @@ namespace Runc.Oci;
 [JsonSerializable(typeof(Process))]
 [JsonSerializable(typeof(LinuxResources))]
 [JsonSerializable(typeof(State))]
+[JsonSerializable(typeof(ContainerProcessState))]
 [JsonSerializable(typeof(Features))]
 [JsonSerializable(typeof(LinuxSeccomp))]
 [JsonSerializable(typeof(List<LinuxDevice>))]

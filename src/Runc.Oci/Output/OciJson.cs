@@ -37,6 +37,10 @@ public static class OciJson
     /// <summary>The hook state document (one line, as runc writes it to a hook's stdin).</summary>
     public static byte[] SerializeHookState(State state) => JsonSerializer.SerializeToUtf8Bytes(state, Compact.State);
 
+    /// <summary>What a seccomp agent receives with the listener fd (one line, as runc's json.Marshal).</summary>
+    public static byte[] SerializeContainerProcessState(ContainerProcessState state) =>
+        JsonSerializer.SerializeToUtf8Bytes(state, Compact.ContainerProcessState);
+
     /// <summary><c>nrunc features</c>: 4-space indentation, newline-terminated.</summary>
     public static string SerializeFeatures(Features features) => JsonSerializer.Serialize(features, FourSpaces.Features) + "\n";
 

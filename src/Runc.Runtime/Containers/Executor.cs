@@ -167,6 +167,7 @@ public static class Executor
                 LastCap = KernelInfo.LastCap(),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
+                SeccompNotify = seccomp?.NeedsListener == true,
                 Home = home,
                 SetgroupsDenied = joinsUserNs && SetgroupsDenied(initPid),
                 AppArmorProfile = appArmor,
@@ -186,7 +187,16 @@ public static class Executor
             if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
             SetAffinity(pid, affinity.Final, affinity.FinalRequired, "final");
             sync.Send(SyncMessage.Continue);
-            WaitExec(sync, native, plan, ref pid);
+            WaitExec(sync, native, plan, ref pid, () => SeccompAgent.StateFor(spec.Linux?.Seccomp, pid, new Runc.Oci.State
+            {
+                // runc's setnsProcess: the runtime's spec version, the container's init as the state's pid.
+                OciVersion = SpecVersion.Runtime,
+                Id = state.Id,
+                Status = "running",
+                Pid = initPid,
+                Bundle = state.Bundle,
+                Annotations = spec.Annotations,
+            }), spec.Linux?.Seccomp);
             // After the wait: a child that forked into the pid namespace has handed over to its own child by now.
             if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "setns");
             terminal?.Attach();
@@ -230,18 +240,18 @@ public static class Executor
             throw new RuncException($"error setting {which} CPU affinity: {Errno.Message(Errno.Last)}");
     }
 
-
     /// <summary>
     /// Ready, then EOF (the sync socket is close-on-exec: execve happened) or an error record. A child that forked
     /// into the pid namespace reports the pid of the process it cloned as our child and exits: reaped here, and
     /// <paramref name="pid"/> becomes that process, which the rest of exec waits for and signals.
     /// </summary>
-    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, ref int pid)
+    private static void WaitExec(SyncChannel sync, NativePlan native, PlanBuilder plan, ref int pid,
+        Func<ContainerProcessState> agentState, LinuxSeccomp? profile)
     {
         bool ready = false;
         while (true)
         {
-            var r = sync.Receive();
+            var r = sync.Receive(out var listener);
             if (r is null)
             {
                 if (ready) return; // execve closed the child's end
@@ -257,6 +267,9 @@ public static class Executor
                 case SyncMessage.Pid when rec.Errno > 0:
                     ChildWait.Wait(pid, -1); // the forking child exits right after this message
                     pid = rec.Errno;
+                    break;
+                case SyncMessage.SeccompListener:
+                    SeccompAgent.HandOver(sync, listener, profile, agentState());
                     break;
                 case SyncMessage.Error:
                 {

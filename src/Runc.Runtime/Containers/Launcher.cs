@@ -184,6 +184,7 @@ public static class Launcher
                 BindDevices = newUserNs || namespaces.Any(n => n.Type == "user") || RootlessConfig.InUserNamespace(),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
+                SeccompNotify = seccomp?.NeedsListener == true,
                 // The parent's end too: otherwise a child whose parent was killed waits for it forever (issue 8 §10).
                 CloseInChild = [lockFd, sync.Parent.Fd],
                 HostHasKcore = File.Exists("/proc/kcore"),
@@ -248,7 +249,7 @@ public static class Launcher
     {
         while (true)
         {
-            var r = sync.Receive();
+            var r = sync.Receive(out var listener);
             if (r is null)
             {
                 int status = ChildWait.Wait(pid, 0);
@@ -271,6 +272,11 @@ public static class Launcher
                 case SyncMessage.WriteTimeOffsets:
                     TimeOffsets.Write(pid, spec.Linux?.TimeOffsets);
                     sync.Send(SyncMessage.Continue);
+                    break;
+                case SyncMessage.SeccompListener:
+                    // runc: the state as it is now (initProcessStartTime not yet known), status "creating".
+                    SeccompAgent.HandOver(sync, listener, spec.Linux?.Seccomp,
+                        SeccompAgent.StateFor(spec.Linux?.Seccomp, pid, OciState(spec, state, "creating", pid)));
                     break;
                 case SyncMessage.Ready:
                     return;
@@ -309,7 +315,11 @@ public static class Launcher
         (status & 0x7f) == 0 ? $"exit status {(status >> 8) & 0xff}" : $"signal {status & 0x7f}";
 
     public static byte[] HookState(Spec spec, ContainerState state, string status, int pid) =>
-        OciJson.SerializeHookState(new Runc.Oci.State
+        OciJson.SerializeHookState(OciState(spec, state, status, pid));
+
+    /// <summary>The runtime-spec state of the container being created (hooks, seccomp agent).</summary>
+    public static Runc.Oci.State OciState(Spec spec, ContainerState state, string status, int pid) =>
+        new()
         {
             OciVersion = spec.OciVersion,
             Id = state.Id,
@@ -317,7 +327,7 @@ public static class Launcher
             Pid = pid,
             Bundle = state.Bundle,
             Annotations = spec.Annotations,
-        });
+        };
 
     /// <summary>On cgroup v1 without a cgroup namespace, the container sees its own cgroup dir of each hierarchy.</summary>
     private static IReadOnlyList<CgroupBind> CgroupBinds(CgroupLayout layout, ICgroupManager cgroup, bool rootless)

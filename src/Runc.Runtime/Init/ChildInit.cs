@@ -838,26 +838,23 @@ internal static unsafe partial class ChildInit
     }
 
     /// <summary>One message: the name payload "/dev/ptmx" plus the fd in SCM_RIGHTS (the runc console-socket protocol).</summary>
-    private static int SendFd(int sock, int fd)
+    private static int SendFd(int sock, int fd) => SendWithFd(sock, "/dev/ptmx"u8.AsPointer(), 9, fd);
+
+    /// <summary>One message of <paramref name="len"/> bytes with <paramref name="fd"/> in SCM_RIGHTS.</summary>
+    private static int SendWithFd(int sock, void* payload, int len, int fd)
     {
-        byte* payload = "/dev/ptmx"u8.AsPointer();
         IoVec iov;
         iov.Base = payload;
-        iov.Len = 9;
-        // struct cmsghdr { size_t len; int level; int type; } + int, padded: CMSG_SPACE(4) = 24 on 64-bit.
-        long* control = stackalloc long[3];
-        control[0] = 16 + 4;
-        ((int*)control)[2] = K.SOL_SOCKET;
-        ((int*)control)[3] = K.SCM_RIGHTS;
-        ((int*)control)[4] = fd;
-        ((int*)control)[5] = 0;
+        iov.Len = len;
+        long* control = stackalloc long[ScmRights.Space / 8];
+        ScmRights.Write(control, fd);
         MsgHdr msg;
         msg.Name = null;
         msg.NameLen = 0;
         msg.Iov = &iov;
         msg.IovLen = 1;
         msg.Control = control;
-        msg.ControlLen = 24;
+        msg.ControlLen = ScmRights.Space;
         msg.Flags = 0;
         nint n;
         do n = Raw.Sendmsg(sock, &msg, 0); while (n < 0 && Raw.Errno == Errno.EINTR);
@@ -978,14 +975,20 @@ internal static unsafe partial class ChildInit
         prog[1] = (long)S(ref ctx, op->A);
         long r = Raw.Syscall(SysNr.Seccomp, K.SECCOMP_SET_MODE_FILTER, op->C, (long)prog, 0, 0, 0);
         if (r < 0) return Raw.Errno;
-        if (op->D >= 0 && r > 0)
-        {
-            // SECCOMP_FILTER_FLAG_NEW_LISTENER returned the notify fd: hand it to the agent's socket.
-            int e = SendFd((int)op->D, (int)r);
-            Raw.Close((int)r);
-            Raw.Close((int)op->D);
-            if (e != 0) { *step = FailStep.Send; return e; }
-        }
+        if (op->D == 0) return 0;
+        // SECCOMP_FILTER_FLAG_NEW_LISTENER returned the notify fd. The parent passes it to the agent with the
+        // container's state (runc's procSeccomp); until it says so, nothing may run that the filter could notify
+        // on with nobody listening, so wait for its Continue. Everything from here on already goes through the filter.
+        if (r <= 0) { *step = FailStep.Send; return Errno.EBADF; }
+        SyncRecord rec;
+        rec.Type = SyncMessage.SeccompListener;
+        rec.Op = 0;
+        rec.Step = 0;
+        rec.Errno = 0;
+        int e = SendWithFd(ctx.SyncFd, &rec, sizeof(SyncRecord), (int)r);
+        if (e != 0) { Raw.Close((int)r); *step = FailStep.Send; return e; }
+        SyncWait(ref ctx); // exits when the parent gave up (closed the socket) instead
+        Raw.Close((int)r);
         return 0;
     }
 

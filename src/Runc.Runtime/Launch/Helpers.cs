@@ -32,28 +32,8 @@ public static unsafe class UnixSocket
     /// runc's utils.SendFile does (the payload names the fd: "/dev/ptmx", "standard", ...).</summary>
     public static void SendFd(int sock, int fd, ReadOnlySpan<byte> payload, string what)
     {
-        if (payload.IsEmpty) payload = "\0"u8; // a message must carry at least one byte
-        long* control = stackalloc long[3]; // cmsghdr (16) + one int, padded
-        new Span<long>(control, 3).Clear();
-        control[0] = 20; // cmsg_len = CMSG_LEN(sizeof(int))
-        ((int*)control)[2] = K.SOL_SOCKET;
-        ((int*)control)[3] = K.SCM_RIGHTS;
-        ((int*)control)[4] = fd;
-        fixed (byte* data = payload)
-        {
-            IoVec iov;
-            iov.Base = data;
-            iov.Len = payload.Length;
-            MsgHdr msg = default;
-            msg.Iov = &iov;
-            msg.IovLen = 1;
-            msg.Control = control;
-            msg.ControlLen = 24;
-            nint n;
-            do n = Interop.Libc.Sendmsg(sock, &msg, MsgNoSignal);
-            while (n < 0 && Errno.Last == Errno.EINTR);
-            if (n < 0) throw SyscallException.Last(what);
-        }
+        int e = SendWithFd(sock, payload.IsEmpty ? "\0"u8 : payload, fd); // a message must carry at least one byte
+        if (e != 0) throw new SyscallException(what, e);
     }
 
     /// <summary>The one fd of an SCM_RIGHTS message on <paramref name="sock"/> (close-on-exec in this process).</summary>
@@ -73,12 +53,46 @@ public static unsafe class UnixSocket
         do n = Interop.Libc.Recvmsg(sock, &msg, MsgCmsgCloexec);
         while (n < 0 && Errno.Last == Errno.EINTR);
         if (n < 0) throw SyscallException.Last(what);
-        if (msg.ControlLen < 20 || ((int*)control)[2] != K.SOL_SOCKET || ((int*)control)[3] != K.SCM_RIGHTS)
-            throw new RuncException(what + ": no file descriptor in the message");
-        return new SafeFd(((int*)control)[4]);
+        int fd = ScmRights.Read(control, (nint)msg.ControlLen);
+        if (fd < 0) throw new RuncException(what + ": no file descriptor in the message");
+        return new SafeFd(fd);
     }
 
-    private const int MsgCmsgCloexec = 0x40000000, MsgNoSignal = 0x4000;
+    private const int MsgCmsgCloexec = 0x40000000;
+    private const int MsgNoSignal = 0x4000;
+
+    /// <summary>
+    /// One sendmsg of <paramref name="payload"/> with <paramref name="fd"/> in SCM_RIGHTS (runc's utils.SendFds), the rest of
+    /// a partly sent payload after it without the fd. Returns 0 or an errno.
+    /// </summary>
+    public static int SendWithFd(int sock, ReadOnlySpan<byte> payload, int fd)
+    {
+        long* control = stackalloc long[ScmRights.Space / 8];
+        ScmRights.Write(control, fd);
+        fixed (byte* p = payload)
+        {
+            int sent = 0;
+            while (sent < payload.Length)
+            {
+                IoVec iov;
+                iov.Base = p + sent;
+                iov.Len = payload.Length - sent;
+                MsgHdr msg = default;
+                msg.Iov = &iov;
+                msg.IovLen = 1;
+                if (sent == 0)
+                {
+                    msg.Control = control;
+                    msg.ControlLen = ScmRights.Space;
+                }
+                nint n = Interop.Libc.Sendmsg(sock, &msg, MsgNoSignal);
+                if (n < 0 && Errno.Last == Errno.EINTR) continue;
+                if (n < 0) return Errno.Last;
+                sent += (int)n;
+            }
+        }
+        return 0;
+    }
 }
 
 /// <summary>The host's /proc, opened once and verified to be procfs: every procfs write goes through it (CVE-2025-52881).</summary>

@@ -55,7 +55,8 @@ public enum OpCode : int
     RaiseAmbient,        // A = mask
     NoNewPrivs,
     Umask,               // A = mask
-    Seccomp,             // A = offset of filter, B = instruction count, C = SECCOMP_FILTER_FLAG_*, D = listener socket fd or -1
+    Seccomp,             // A = offset of filter, B = instruction count, C = SECCOMP_FILTER_FLAG_*, D = 1: send the NEW_LISTENER fd
+                         // to the parent (SyncMessage.SeccompListener + SCM_RIGHTS) and wait for its Continue (it told the agent)
     SetDumpable,         // A = 0 or 1
     Execve,              // A = argv offset, B = envp offset (path from ResolveExec)
     Exit,                // A = code
@@ -84,7 +85,8 @@ public enum MountOpFlags : int
 
 public static class SyncMessage
 {
-    public const int Continue = 1, Ready = 2, Error = 3, RunCreateRuntimeHooks = 4, Pid = 5, WriteTimeOffsets = 6;
+    public const int Continue = 1, Ready = 2, Error = 3, RunCreateRuntimeHooks = 4, Pid = 5, WriteTimeOffsets = 6,
+        SeccompListener = 7; // carries the seccomp notify fd in SCM_RIGHTS
 }
 
 /// <summary>Child → parent report. Step narrows which part of an op failed (see <see cref="FailStep"/>).</summary>

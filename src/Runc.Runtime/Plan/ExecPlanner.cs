@@ -19,6 +19,8 @@ public sealed class ExecPlanOptions
     public int LastCap { get; init; } = 40;
     public byte[]? SeccompFilter { get; init; }
     public uint SeccompFlags { get; init; }
+    /// <summary>SCMP_ACT_NOTIFY in the profile: the listener fd goes to the parent (see <see cref="LaunchOptions.SeccompNotify"/>).</summary>
+    public bool SeccompNotify { get; init; }
     /// <summary>HOME from the container's /etc/passwd for the process's uid (when env has no HOME).</summary>
     public string? Home { get; init; }
     /// <summary>Join the container's named session keyring (create without --no-new-keyring).</summary>
@@ -108,6 +110,7 @@ public static class ExecPlanner
             LastCap = o.LastCap,
             SeccompFilter = o.SeccompFilter,
             SeccompFlags = o.SeccompFlags,
+            SeccompNotify = o.SeccompNotify,
             SetgroupsDenied = o.SetgroupsDenied,
         };
         ProcessPlanner.AddCredentialsAndExec(plan, process, env, lo);

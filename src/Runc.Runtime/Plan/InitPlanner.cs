@@ -119,11 +119,15 @@ public static class InitPlanner
         ProcessPlanner.AddResolveExec(plan, process.Args![0], env);
         plan.Add(OpCode.CloseExecFrom, "close inherited file descriptors", 3 + o.PreserveFds);
 
-        // 7. Created: tell the parent, then wait for `start`.
+        // 7. Created: tell the parent, then wait for `start`. A seccomp profile with SCMP_ACT_NOTIFY needs the parent
+        //    to pass the listener to the agent, and `create`'s parent is gone by `start`: then the credentials and the
+        //    filter come first, in runc's order (finalizeNamespace and seccomp before the exec.fifo and startContainer).
+        if (o.SeccompNotify) ProcessPlanner.AddCredentials(plan, process, o);
         plan.Add(OpCode.SyncSend, "report ready", SyncMessage.Ready);
         if (o.FifoFd >= 0) plan.Add(OpCode.WaitStart, "wait for start", o.FifoFd);
         AddHooks(plan, spec.Hooks?.StartContainer, "startContainer");
-        ProcessPlanner.AddCredentialsAndExec(plan, process, env, o);
+        if (!o.SeccompNotify) ProcessPlanner.AddCredentials(plan, process, o);
+        ProcessPlanner.AddExecve(plan, process, env);
         return new Result(plan, cloneFlags);
     }
 

@@ -30,7 +30,8 @@ public sealed class LaunchOptions
     /// <summary>Seccomp program (struct sock_filter array) and its flags, or null.</summary>
     public byte[]? SeccompFilter { get; init; }
     public uint SeccompFlags { get; init; }
-    public int SeccompListenerFd { get; init; } = -1;
+    /// <summary>The profile uses SCMP_ACT_NOTIFY: the child hands the listener fd to the parent, which passes it to the agent.</summary>
+    public bool SeccompNotify { get; init; }
     /// <summary>Host paths for binding default devices when mknod is impossible (inside a user namespace).</summary>
     public bool BindDevices { get; init; }
     /// <summary>Parent fds the child must close at once (not only at execve): the flock'd container lock.</summary>

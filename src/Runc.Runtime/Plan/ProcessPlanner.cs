@@ -54,6 +54,16 @@ public static class ProcessPlanner
     public static void AddCredentialsAndExec(PlanBuilder plan, Process process, IReadOnlyList<string> env, LaunchOptions o,
         IReadOnlyList<uint>? additionalGids = null)
     {
+        AddCredentials(plan, process, o, additionalGids);
+        AddExecve(plan, process, env);
+    }
+
+    public static void AddExecve(PlanBuilder plan, Process process, IReadOnlyList<string> env) =>
+        plan.Add(OpCode.Execve, $"exec \"{process.Args![0]}\"", plan.StrArray(process.Args!), plan.StrArray(env));
+
+    /// <summary>Credentials, capabilities, no_new_privs, seccomp and umask: everything up to execve.</summary>
+    public static void AddCredentials(PlanBuilder plan, Process process, LaunchOptions o, IReadOnlyList<uint>? additionalGids = null)
+    {
         var user = process.User;
         var caps = process.Capabilities;
         bool seccompEarly = o.SeccompFilter != null && !process.NoNewPrivileges;
@@ -73,13 +83,12 @@ public static class ProcessPlanner
         plan.Add(OpCode.Umask, "umask", user.Umask ?? 0x12);
         if (process.NoNewPrivileges) plan.Add(OpCode.NoNewPrivs, "prctl(PR_SET_NO_NEW_PRIVS)");
         if (o.SeccompFilter != null && !seccompEarly) AddSeccomp(plan, o);
-        plan.Add(OpCode.Execve, $"exec \"{process.Args![0]}\"", plan.StrArray(process.Args!), plan.StrArray(env));
     }
 
     private static void AddSeccomp(PlanBuilder plan, LaunchOptions o)
     {
         long filter = plan.Blob(o.SeccompFilter);
-        plan.Add(OpCode.Seccomp, "load seccomp filter", filter, o.SeccompFilter!.Length / 8, o.SeccompFlags, o.SeccompListenerFd);
+        plan.Add(OpCode.Seccomp, "load seccomp filter", filter, o.SeccompFilter!.Length / 8, o.SeccompFlags, o.SeccompNotify ? 1 : 0);
     }
 
     /// <summary>Known capability names to a bit mask; unknown names were already warned about by the validator.</summary>

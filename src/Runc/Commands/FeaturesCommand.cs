@@ -23,12 +23,14 @@ internal static class FeaturesCommand
                 Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
                 Seccomp = new FeaturesSeccomp
                 {
-                    Enabled = true,
-                    Actions = [.. Runc.Seccomp.SeccompFeatures.Actions],
+                    // Probed on the running kernel, as runc/libseccomp do for the flags (and the kernel's
+                    // SECCOMP_GET_ACTION_AVAIL for the actions): a list clients can rely on here.
+                    Enabled = Runc.Seccomp.SeccompFeatures.KernelHasFilters(),
+                    Actions = [.. Runc.Seccomp.SeccompFeatures.ActionsOnThisKernel()],
                     Operators = [.. Runc.Seccomp.SeccompFeatures.Operators],
                     Archs = [.. Runc.Seccomp.SeccompFeatures.Archs],
                     KnownFlags = [.. Runc.Seccomp.SeccompFeatures.KnownFlags],
-                    SupportedFlags = [.. Runc.Seccomp.SeccompFeatures.SupportedFlags],
+                    SupportedFlags = [.. Runc.Seccomp.SeccompFeatures.FlagsOnThisKernel()],
                 },
                 Apparmor = new FeaturesEnabled { Enabled = false },
                 Selinux = new FeaturesEnabled { Enabled = false },
