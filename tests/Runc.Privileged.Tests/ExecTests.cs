@@ -289,7 +289,17 @@ public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
             var f = line.Split(':', 3);
             if (f[1] == "freezer")
             {
-                File.WriteAllText(Path.Combine(Leftovers.CgroupRoot, "freezer") + f[2] + "/freezer.state", frozen ? "FROZEN" : "THAWED");
+                string state = Path.Combine(Leftovers.CgroupRoot, "freezer") + f[2] + "/freezer.state";
+                File.WriteAllText(state, frozen ? "FROZEN" : "THAWED");
+                // v1 freezes asynchronously (FREEZING first); runc 1.1.5 spins on FREEZING when asked for the status,
+                // so hand the runtimes a settled cgroup, as `pause` would.
+                var until = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+                while (frozen && File.ReadAllText(state).Trim() != "FROZEN")
+                {
+                    if (DateTime.UtcNow > until) throw new XunitException("the container's cgroup did not freeze in 30 s");
+                    File.WriteAllText(state, "FROZEN");
+                    Thread.Sleep(10);
+                }
                 return;
             }
             if (f[0] == "0") unified = f[2];
@@ -585,6 +595,10 @@ public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
         string Table(Runtime rt, params string[] psArgs)
         {
             var id = Running(rt, SleepBundle());
+            // runc's `run -d` returns before its init has exec'd: wait for `sleep` so both tables show the workload.
+            string comm = $"/proc/{InitPid(rt, id)}/comm";
+            for (var until = DateTime.UtcNow + TimeSpan.FromSeconds(20); File.ReadAllText(comm).Trim() != "sleep" && DateTime.UtcNow < until;)
+                Thread.Sleep(20);
             var r = rt.Run(["ps", id, .. psArgs]);
             Check.Ok(r, $"ps under {rt.Name}");
             return r.Stdout;
