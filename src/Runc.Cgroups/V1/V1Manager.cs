@@ -16,7 +16,8 @@ public sealed class V1Manager : ICgroupManager
     private readonly Dictionary<string, string> _paths;
     private readonly IReadOnlyDictionary<string, string> _mountPoints;
     private readonly bool _rootless;
-    private readonly IReadOnlyList<string> _hugePageSizes;
+    /// <summary>Listed on first GetStats: only `events` needs them.</summary>
+    private IReadOnlyList<string>? _hugePageSizes;
 
     /// <param name="paths">controller → directory ("" = the hybrid cgroup2 directory).</param>
     /// <param name="mountPoints">controller → hierarchy mount point (for the cpuset parent chain); may be empty after Load.</param>
@@ -26,7 +27,7 @@ public sealed class V1Manager : ICgroupManager
         _paths = paths;
         _mountPoints = mountPoints;
         _rootless = rootless;
-        _hugePageSizes = hugePageSizes ?? StatsParsing.HugePageSizes();
+        _hugePageSizes = hugePageSizes;
     }
 
     public CgroupMode Mode => _paths.ContainsKey("") ? CgroupMode.Hybrid : CgroupMode.V1;
@@ -183,7 +184,7 @@ public sealed class V1Manager : ICgroupManager
         for (int i = 0; i < 100 && GetPids().Count > 0; i++) Thread.Sleep(10);
     }
 
-    public CgroupStats GetStats() => V1StatsReader.Read(_paths, _hugePageSizes);
+    public CgroupStats GetStats() => V1StatsReader.Read(_paths, _hugePageSizes ??= StatsParsing.HugePageSizes());
 
     public SafeFd? OpenV2DirFd() => null;
 
