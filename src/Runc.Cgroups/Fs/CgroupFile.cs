@@ -114,6 +114,11 @@ public static class CgroupFile
     /// <summary>mkdir -p; returns the directories it created, outermost first (for undo on failure).</summary>
     public static List<string> MkdirAll(string path)
     {
+        // The usual case first: the parent exists and the leaf does not (one mkdir instead of a stat per level).
+        if (Mkdir(path, 0x1ed) == 0) return [path];
+        int errno = Errno.Last;
+        if (errno == Errno.EEXIST && Directory.Exists(path)) return [];
+        if (errno != Errno.ENOENT) throw new SyscallException("mkdir \"" + path + "\"", errno);
         var missing = new List<string>();
         for (string? p = path; p != null && p != "/" && !Directory.Exists(p); p = Path.GetDirectoryName(p)) missing.Add(p);
         missing.Reverse();

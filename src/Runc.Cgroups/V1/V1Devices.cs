@@ -14,7 +14,14 @@ public static class V1Devices
         // Validate with v1 semantics first (e.g. refuses a hole in a wildcard), before touching the cgroup.
         DeviceRuleSet.FromRules(rules);
         CgroupFile.Write(dir, "devices.deny", "a");
+        (string File, string Rule) last = ("devices.deny", "a");
         foreach (var r in rules)
-            CgroupFile.Write(dir, r.Allow ? "devices.allow" : "devices.deny", r.ToV1String());
+        {
+            var write = (r.Allow ? "devices.allow" : "devices.deny", r.ToV1String());
+            // A rule written twice in a row changes nothing (the config's own "deny all" right after ours, say).
+            if (write == last) continue;
+            CgroupFile.Write(dir, write.Item1, write.Item2);
+            last = write;
+        }
     }
 }

@@ -18,7 +18,8 @@ public sealed class V1Manager : ICgroupManager
     private readonly IReadOnlyDictionary<string, string> _mountPoints;
     private readonly bool _rootless;
     private readonly bool _hybrid;
-    private readonly IReadOnlyList<string> _hugePageSizes;
+    /// <summary>Listed on first GetStats: only `events` needs them.</summary>
+    private IReadOnlyList<string>? _hugePageSizes;
 
     /// <param name="paths">controller → directory ("" = the hybrid cgroup2 directory).</param>
     /// <param name="mountPoints">controller → hierarchy mount point (for the cpuset parent chain); may be empty after Load.</param>
@@ -29,7 +30,7 @@ public sealed class V1Manager : ICgroupManager
         _mountPoints = mountPoints;
         _rootless = rootless;
         _hybrid = paths.ContainsKey(""); // before a rootless Create drops a directory it could not make
-        _hugePageSizes = hugePageSizes ?? StatsParsing.HugePageSizes();
+        _hugePageSizes = hugePageSizes;
     }
 
     public CgroupMode Mode => _hybrid ? CgroupMode.Hybrid : CgroupMode.V1;
@@ -248,7 +249,7 @@ public sealed class V1Manager : ICgroupManager
         for (int i = 0; i < 100 && GetPids().Count > 0; i++) Thread.Sleep(10);
     }
 
-    public CgroupStats GetStats() => V1StatsReader.Read(_paths, _hugePageSizes);
+    public CgroupStats GetStats() => V1StatsReader.Read(_paths, _hugePageSizes ??= StatsParsing.HugePageSizes());
 
     public SafeFd? OpenV2DirFd() => null;
 

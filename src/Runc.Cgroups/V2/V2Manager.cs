@@ -15,14 +15,15 @@ public sealed class V2Manager : ICgroupManager
     private readonly string _dir;
     private readonly string _mountPoint;
     private readonly bool _rootless;
-    private readonly IReadOnlyList<string> _hugePageSizes;
+    /// <summary>Listed on first GetStats: only `events` needs them.</summary>
+    private IReadOnlyList<string>? _hugePageSizes;
 
     public V2Manager(string dir, string mountPoint, bool rootless, IReadOnlyList<string>? hugePageSizes = null)
     {
         _dir = dir;
         _mountPoint = mountPoint;
         _rootless = rootless;
-        _hugePageSizes = hugePageSizes ?? StatsParsing.HugePageSizes();
+        _hugePageSizes = hugePageSizes;
     }
 
     public CgroupMode Mode => CgroupMode.Unified;
@@ -141,7 +142,7 @@ public sealed class V2Manager : ICgroupManager
         CgroupTree.Remove(_dir);
     }
 
-    public CgroupStats GetStats() => V2StatsReader.Read(_dir, _hugePageSizes);
+    public CgroupStats GetStats() => V2StatsReader.Read(_dir, _hugePageSizes ??= StatsParsing.HugePageSizes());
 
     /// <summary>O_RDONLY (not O_PATH): clone3's CLONE_INTO_CGROUP takes either, but bpf attach refuses O_PATH.</summary>
     public SafeFd? OpenV2DirFd() => SafeFd.Open(_dir, O_RDONLY | O_DIRECTORY);

@@ -9,6 +9,8 @@ namespace Runc.Oci;
 /// options from <see cref="OciJson"/> rather than from these defaults.
 /// </summary>
 [JsonSourceGenerationOptions(
+    // Metadata only: the fast-path serializers duplicate every writer for no measurable gain here (binary size, issue 10).
+    GenerationMode = JsonSourceGenerationMode.Metadata,
     PropertyNameCaseInsensitive = true,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Skip,

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -48,24 +47,11 @@ public sealed class GoTimeConverter : JsonConverter<DateTime>
     public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         string s = reader.GetString() ?? throw new JsonException("time must be a string");
-        // .NET parses at most 7 fractional digits; drop the rest of Go's 9 (always sub-tick).
-        int dot = s.IndexOf('.');
-        if (dot > 0)
-        {
-            int end = dot + 1;
-            while (end < s.Length && char.IsAsciiDigit(s[end])) end++;
-            if (end - dot - 1 > 7) s = s[..(dot + 8)] + s[end..];
-        }
-        return DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal);
+        return Rfc3339.TryParseUtc(s, out DateTime utc) ? utc : throw new JsonException("time must be RFC 3339: " + s);
     }
 
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options) =>
         writer.WriteStringValue(Format(value));
 
-    public static string Format(DateTime value)
-    {
-        var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
-        string fraction = (utc.Ticks % TimeSpan.TicksPerSecond * 100).ToString("D9", CultureInfo.InvariantCulture).TrimEnd('0');
-        return utc.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture) + (fraction.Length > 0 ? "." + fraction : "") + "Z";
-    }
+    public static string Format(DateTime value) => Rfc3339.FormatNanoUtc(value);
 }

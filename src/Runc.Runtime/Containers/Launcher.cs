@@ -47,8 +47,19 @@ public static class Launcher
     /// <summary>Whether the bundle's process asks for a terminal (a cheap look before the real create).</summary>
     public static bool WantsTerminal(string? bundle)
     {
-        try { return SpecLoader.LoadBundle(Path.GetFullPath(bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory())).Process?.Terminal == true; }
+        try { return LoadBundleOnce(Path.GetFullPath(bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory())).Process?.Terminal == true; }
         catch (RuncException) { return false; } // Create reports the real error
+    }
+
+    private static (string Bundle, Spec Spec)? s_loaded;
+
+    /// <summary>`run` asks WantsTerminal and then Create about the same bundle: read and parse its config once.</summary>
+    private static Spec LoadBundleOnce(string bundle)
+    {
+        if (s_loaded is { } l && l.Bundle == bundle) return l.Spec;
+        var spec = SpecLoader.LoadBundle(bundle);
+        s_loaded = (bundle, spec);
+        return spec;
     }
 
     public static Launched Create(ContainerStore store, string id, CreateOptions opt)
@@ -58,7 +69,7 @@ public static class Launcher
         ExeSeal.ReexecSealedIfNeeded();
         string bundle = Path.GetFullPath(opt.Bundle is { Length: > 0 } b ? b : Directory.GetCurrentDirectory());
         if (!Directory.Exists(bundle)) throw new RuncException($"chdir {bundle}: no such file or directory");
-        var spec = SpecLoader.LoadBundle(bundle);
+        var spec = LoadBundleOnce(bundle);
         foreach (var w in SpecValidator.ThrowIfInvalid(spec, bundle)) Logger.Warn(w);
         var process = spec.Process!;
         if (process.Terminal && opt.ConsoleSocket is null && opt.ConsoleSocketFd < 0)

@@ -25,6 +25,9 @@ public static unsafe class Supervisor
         byte* info = stackalloc byte[128]; // struct signalfd_siginfo
         PollFd* fds = stackalloc PollFd[3];
         bool stdinOpen = true, masterOpen = true;
+        // A container still running after TrimAfterMs is a long-lived one: shed what starting it needed (MemoryTrim);
+        // short ones (run /bin/true) never pay for that.
+        bool trimmed = false;
         while (true)
         {
             if (Reap(pid) is int status)
@@ -39,8 +42,9 @@ public static unsafe class Supervisor
                 fds[count++] = new PollFd { Fd = sfd, Events = K.POLLIN };
                 if (masterOpen) fds[count++] = new PollFd { Fd = master.Fd, Events = K.POLLIN };
                 if (stdinOpen) fds[count++] = new PollFd { Fd = 0, Events = K.POLLIN };
-                int r = Interop.Libc.Poll(fds, (ulong)count, -1);
+                int r = Interop.Libc.Poll(fds, (ulong)count, trimmed ? -1 : TrimAfterMs);
                 if (r < 0 && Errno.Last == Errno.EINTR) continue;
+                if (r == 0) { MemoryTrim.Release(); trimmed = true; continue; }
                 for (int i = 1; i < count; i++)
                 {
                     if ((fds[i].Revents & (K.POLLIN | K.POLLHUP)) == 0) continue;
@@ -48,6 +52,12 @@ public static unsafe class Supervisor
                     else stdinOpen = TerminalProxy.Pump(0, master.Fd);
                 }
                 if ((fds[0].Revents & K.POLLIN) == 0) continue;
+            }
+            else if (!trimmed && QuietFor(sfd, TrimAfterMs))
+            {
+                MemoryTrim.Release();
+                trimmed = true;
+                continue;
             }
             nint n = Interop.Libc.Read(sfd, info, 128);
             if (n < 0)
@@ -62,10 +72,19 @@ public static unsafe class Supervisor
         }
     }
 
+    private const int TrimAfterMs = 200;
+
     private static bool Readable(int fd)
     {
         PollFd p = new() { Fd = fd, Events = K.POLLIN };
         return Interop.Libc.Poll(&p, 1, 0) > 0 && (p.Revents & K.POLLIN) != 0;
+    }
+
+    /// <summary>True only when <paramref name="fd"/> stayed without input for <paramref name="timeoutMs"/>.</summary>
+    private static bool QuietFor(int fd, int timeoutMs)
+    {
+        PollFd p = new() { Fd = fd, Events = K.POLLIN };
+        return Interop.Libc.Poll(&p, 1, timeoutMs) == 0;
     }
 
     /// <summary>Reap every exited child; the status of <paramref name="pid"/> if it was among them.</summary>

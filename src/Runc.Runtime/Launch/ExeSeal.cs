@@ -17,6 +17,8 @@ namespace Runc.Runtime.Launch;
 /// its children then points into a read-only mount, so a reopen for writing fails with EROFS. When the binary already
 /// lives on a read-only mount (an installation can arrange that and save the re-exec) nothing happens; when the
 /// kernel or privileges do not allow it (rootless), nrunc goes on unsealed and says so at debug level.
+/// The same re-exec normally happens earlier, in a C constructor before the runtime starts (src/Runc/Native/exeseal.c,
+/// same guard variable), so that the first process does not boot .NET for nothing; this is the fallback that reports.
 /// </summary>
 public static unsafe class ExeSeal
 {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 
 namespace Runc.Runtime.Logging;
@@ -54,16 +53,7 @@ public static class LogLine
     }
 
     /// <summary>Go's time.RFC3339 ("2006-01-02T15:04:05Z07:00"): whole seconds, "Z" for a zero offset.</summary>
-    public static string Rfc3339(DateTimeOffset time)
-    {
-        string stamp = time.ToString("yyyy-MM-dd'T'HH:mm:ss", CultureInfo.InvariantCulture);
-        TimeSpan offset = time.Offset;
-        if (offset == TimeSpan.Zero) return stamp + "Z";
-        char sign = offset < TimeSpan.Zero ? '-' : '+';
-        offset = offset.Duration();
-        return stamp + sign + offset.Hours.ToString("00", CultureInfo.InvariantCulture) + ":" +
-               offset.Minutes.ToString("00", CultureInfo.InvariantCulture);
-    }
+    public static string Rfc3339(DateTimeOffset time) => Runc.Oci.Rfc3339.Format(time);
 
     private static string TextValue(string value) => NeedsQuoting(value) ? GoStrings.Quote(value) : value;
 

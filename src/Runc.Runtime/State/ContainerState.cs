@@ -31,6 +31,6 @@ public sealed class ContainerState
     [JsonPropertyName("netDevices")] public Dictionary<string, string>? NetDevices { get; set; }
 }
 
-[JsonSourceGenerationOptions(WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(GenerationMode = JsonSourceGenerationMode.Metadata, WriteIndented = false, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ContainerState))]
 internal sealed partial class StateJsonContext : JsonSerializerContext;

@@ -3,19 +3,42 @@ namespace Runc.Seccomp.Tables;
 /// <summary>One syscall name and its number in one ABI (x32 numbers include the 0x40000000 bit).</summary>
 internal readonly record struct SyscallEntry(string Name, int Number)
 {
-    /// <summary>"name nr\n" lines, already in ordinal order (the generator sorts them for binary search).</summary>
-    public static SyscallEntry[] Parse(ReadOnlySpan<byte> utf8) => Parse(System.Text.Encoding.ASCII.GetString(utf8));
+    private static string[]? _names;
 
-    public static SyscallEntry[] Parse(string table)
+    /// <summary>Every ABI's names, once, in ordinal order (<see cref="SyscallNames"/>).</summary>
+    private static string[] Names => _names ??= System.Text.Encoding.ASCII.GetString(SyscallNames.Utf8).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+    /// <summary>
+    /// One ABI's table from its generated form: space-separated numbers relative to <paramref name="numberBase"/>,
+    /// one per <see cref="SyscallNames"/> entry, "-" where the ABI has no such syscall. Stays in ordinal name order.
+    /// </summary>
+    public static SyscallEntry[] Parse(int numberBase, ReadOnlySpan<byte> numbers)
     {
-        var lines = table.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        var entries = new SyscallEntry[lines.Length];
-        for (int i = 0; i < lines.Length; i++)
+        string[] names = Names;
+        var entries = new List<SyscallEntry>(names.Length);
+        int index = 0;
+        foreach (Range r in numbers.Split((byte)' '))
         {
-            int space = lines[i].IndexOf(' ');
-            entries[i] = new SyscallEntry(lines[i][..space], int.Parse(lines[i].AsSpan(space + 1), System.Globalization.CultureInfo.InvariantCulture));
+            ReadOnlySpan<byte> token = numbers[r];
+            if (token.IsEmpty) continue;
+            if (index >= names.Length) throw new InvalidOperationException("syscall table: more numbers than names");
+            if (token is not [(byte)'-'])
+                entries.Add(new SyscallEntry(names[index], numberBase + ParseNumber(token)));
+            index++;
         }
-        return entries;
+        if (index != names.Length) throw new InvalidOperationException("syscall table: fewer numbers than names");
+        return entries.ToArray();
+    }
+
+    private static int ParseNumber(ReadOnlySpan<byte> digits)
+    {
+        int value = 0;
+        foreach (byte d in digits)
+        {
+            if (d is < (byte)'0' or > (byte)'9') throw new InvalidOperationException("syscall table: bad number");
+            value = checked(value * 10 + (d - '0'));
+        }
+        return value;
     }
 }
 

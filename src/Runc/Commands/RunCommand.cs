@@ -4,6 +4,7 @@ using Runc.Runtime.Containers;
 using Runc.Runtime.Hooks;
 using Runc.Runtime.Launch;
 using Runc.Runtime.Logging;
+using Runc.Runtime.State;
 
 namespace Runc.Commands;
 
@@ -13,6 +14,9 @@ internal static class RunCommand
     public static int Run(Invocation inv)
     {
         bool detach = inv.GetBool("detach");
+        // Seal first (Launcher.Create would): the process before the re-exec should do no work it has to repeat.
+        ContainerId.Validate(inv.ContainerId);
+        ExeSeal.ReexecSealedIfNeeded();
         var store = Dispatcher.Store(inv);
         // Orphans of the container (no pid namespace) must come back to us to be reaped, as with runc.
         if (!detach) Interop.Libc.Prctl(K.PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
