@@ -7,7 +7,8 @@ namespace Runc.Oci;
 /// Reads spec documents: a bundle's config.json, an <c>exec --process</c> file, an
 /// <c>update --resources</c> file. Lenient where Go's encoding/json is (unknown keys ignored, keys
 /// match case-insensitively, omitted fields stay null) and strict where it helps users
-/// (trailing garbage or a <c>null</c> document is an error, where runc ignores or crashes).
+/// (trailing garbage, a <c>null</c> document or a <c>null</c> array element is an error, where runc ignores,
+/// crashes or decodes a zero value).
 /// Every failure is a <see cref="SpecException"/>.
 /// </summary>
 public static class SpecLoader
@@ -52,6 +53,7 @@ public static class SpecLoader
         if (json.StartsWith("\uFEFF"u8)) json = json[3..];
 
         if (GoJsonSyntax.Check(json) is { } syntaxError) throw new SpecException($"{what}: {syntaxError}");
+        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
 
         T? value;
         try
