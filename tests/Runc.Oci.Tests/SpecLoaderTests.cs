@@ -59,7 +59,7 @@ public class SpecLoaderTests
     [InlineData("{\"process\":{\"args\":[\"sh\",\"-c\",null]}}", "config.json: process.args[2]: must not be null")]
     [InlineData("{\"process\":{\"env\":[null]}}", "config.json: process.env[0]: must not be null")]
     [InlineData("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\",null]}}}", "config.json: process.capabilities.bounding[1]: must not be null")]
-    [InlineData("{\"process\":{\"user\":{\"additionalGids\":[null]}}}", "config.json: process.user.additionalGids[0]: must not be null")]
+    [InlineData("{\"process\":{\"user\":{\"additionalGids\":[null]}}}", "config.json: json: cannot unmarshal null into Go struct field User.process.user.additionalGids of type uint32")]
     [InlineData("{\"hooks\":{\"prestart\":[null]}}", "config.json: hooks.prestart[0]: must not be null")]
     [InlineData("{\"hooks\":{\"createRuntime\":[{\"path\":\"/bin/true\",\"args\":[null]}]}}", "config.json: hooks.createRuntime[0].args[0]: must not be null")]
     [InlineData("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},null]}}", "config.json: linux.namespaces[1]: must not be null")]
@@ -78,6 +78,17 @@ public class SpecLoaderTests
         Assert.Equal("resources: blockIO.throttleReadBpsDevice[0]: must not be null",
             Assert.Throws<SpecException>(() => SpecLoader.LoadResources("{\"blockIO\":{\"throttleReadBpsDevice\":[null]}}"u8)).Message);
     }
+
+    [Fact]
+    public void NullUserIsGosZeroUser()
+    {
+        Assert.Equal(0u, SpecLoader.Parse("""{"process":{"user":null,"args":["sh"],"cwd":"/"}}"""u8, "config.json").Process!.User.Uid);
+        Assert.Equal(0u, SpecLoader.LoadProcess("""{"user":null,"args":["sh"],"cwd":"/"}"""u8).User.Gid);
+    }
+
+    [Fact]
+    public void AWrongTypeKeepsGosWordingEvenWithANullElement() =>
+        Assert.Equal("config.json: json: cannot unmarshal array into Go struct field Spec.ociVersion of type string", ParseError("{\"ociVersion\":[null]}"));
 
     [Fact]
     public void NullAsAnOptionalValueIsStillAccepted()

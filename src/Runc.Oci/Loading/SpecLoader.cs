@@ -53,7 +53,6 @@ public static class SpecLoader
         if (json.StartsWith("\uFEFF"u8)) json = json[3..];
 
         if (GoJsonSyntax.Check(json) is { } syntaxError) throw new SpecException($"{what}: {syntaxError}");
-        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
 
         T? value;
         try
@@ -73,7 +72,13 @@ public static class SpecLoader
             // e.g. a string that is not valid UTF-8
             throw new SpecException($"{what}: {e.Message}");
         }
-        return value ?? throw new SpecException($"{what}: the document is null, expected a JSON object");
+        if (value == null) throw new SpecException($"{what}: the document is null, expected a JSON object");
+        // After the type check, so that a wrong type keeps Go's wording.
+        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
+        // "user": null is Go's zero User (uid 0, gid 0), never a null reference further on.
+        if (value is Spec { Process: { } p }) p.User ??= new User();
+        if (value is Process proc) proc.User ??= new User();
+        return value;
     }
 
     private static string Quote(string s) => "\"" + s + "\"";
