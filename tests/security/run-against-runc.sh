@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Non-gating: runs the advisory regression suite (tests/Runc.Privileged.Tests/Security, issue 8) against another
+# Non-gating: runs the advisory regression suite (tests/Runc.Privileged.Tests/Security plus the concurrency and id
+# canary tests, issue 8; map in docs/security-suite.md) against another
 # runtime, by default Debian's runc 1.1.5, and prints which probes fail there. Tests marked StrongerThanRunc are
 # forced on (NRUNC_FORCE_STRONGER=1) so that runc's known weaknesses show up instead of being skipped.
 #   tests/security/run-against-runc.sh [RUNTIME]        (root; RUNTIME defaults to /usr/sbin/runc)
@@ -12,9 +13,10 @@ runtime=${1:-/usr/sbin/runc}
 [ -x "$runtime" ] || { echo "run-against-runc: $runtime is not executable" >&2; exit 2; }
 log=$(mktemp /tmp/run-against-runc.XXXXXX)
 NRUNC_BIN="$runtime" NRUNC_FORCE_STRONGER=1 NRUNC_RACE_ROUNDS=${NRUNC_RACE_ROUNDS:-100} \
-  dotnet test "$here/tests/Runc.Privileged.Tests" --filter "FullyQualifiedName~Runc.Privileged.Tests.Security" >"$log" 2>&1
+  dotnet test "$here/tests/Runc.Privileged.Tests" --logger "console;verbosity=normal" \
+  --filter "FullyQualifiedName~Runc.Privileged.Tests.Security|FullyQualifiedName~ConcurrencyTests|FullyQualifiedName~IdValidationCanaryTests" >"$log" 2>&1
 echo "== probes failing on $runtime =="
-grep -oE 'Runc\.Privileged\.Tests\.Security\.[A-Za-z]+\.[A-Za-z0-9_]+(\([^)]*\))? \[FAIL\]' "$log" | sed 's/ \[FAIL\]//' | sort -u
-grep -E '^(Passed|Failed)!' "$log"
+grep -oE '^\s+Failed Runc\.Privileged\.Tests\.[A-Za-z.]+\.[A-Za-z0-9_]+(\([^)]*\))?' "$log" | sed -E 's/^\s+Failed Runc\.Privileged\.Tests\.//' | sort -u
+grep -E '^\s*(Total tests|Passed|Failed|Skipped):' "$log"
 echo "(full log: $log)"
 exit 0
