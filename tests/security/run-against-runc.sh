@@ -4,8 +4,10 @@
 # runtime, by default Debian's runc 1.1.5, and prints which probes fail there. Tests marked StrongerThanRunc are
 # forced on (NRUNC_FORCE_STRONGER=1) so that runc's known weaknesses show up instead of being skipped.
 #   tests/security/run-against-runc.sh [RUNTIME]        (root; RUNTIME defaults to /usr/sbin/runc)
-# Known on runc 1.1.5: DevNullSymlink_NeverBecomesAMask (CVE-2025-31133), DevSymlinkToHost_* (CVE-2026-41579),
-# CrashSafetyTests (cgroups and the hook process leak after SIGKILL).
+# Known on runc 1.1.5 (21 of 99, docs/security-suite.md): caller fds leak into the container (CVE-2024-21626),
+# DevSymlinkToHost_* (CVE-2026-41579), /dev/console bound over core_pattern (CVE-2025-52565), procfs writes by path
+# (CVE-2025-52881), one-id create race, CrashSafetyTests (cgroups and the hook process leak after SIGKILL; the 7
+# named-step probes cannot place their kill in runc's Go threads), `null` config panic, `--user 4294967296` = root.
 set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 runtime=${1:-/usr/sbin/runc}

@@ -135,7 +135,7 @@ public sealed class ResourceExhaustionTests(ITestOutputHelper output) : IDisposa
         if (u.ExitCode != 0) Assert.Contains("no space left on device", u.Stderr);
         Assert.Equal(before, Directory.EnumerateFileSystemEntries(dir).Select(Path.GetFileName).Order().ToList());
         Assert.Equal(stateBefore, File.ReadAllText(Path.Combine(dir, "state.json")));
-        JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))); // whole
+        if (before.Contains("config.json")) JsonNode.Parse(File.ReadAllText(Path.Combine(dir, "config.json"))); // whole (runc keeps no copy)
         Assert.Equal("created", rt.Status(id));
         Unfill(fs);
         Check.Ok(rt.Run("start", id));
