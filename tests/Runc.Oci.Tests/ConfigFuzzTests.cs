@@ -41,7 +41,7 @@ public sealed partial class ConfigFuzzTests(ITestOutputHelper output)
         var seconds = int.TryParse(Environment.GetEnvironmentVariable("NRUNC_FUZZ_SECONDS"), out var s) && s > 0 ? s : 20;
         var save = Environment.GetEnvironmentVariable("NRUNC_FUZZ_SAVE");
         var corpus = new[] { "FuzzCorpus", "Golden" }
-            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, d), "*.json"))
+            .SelectMany(d => Directory.EnumerateFiles(Path.Combine(AppContext.BaseDirectory, d), "*.json", SearchOption.AllDirectories))
             .Order(StringComparer.Ordinal).Select(File.ReadAllBytes).ToList();
         Assert.True(corpus.Count >= 10, $"the fuzz corpus has only {corpus.Count} seeds");
         var seeds = corpus.Count;

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing of Runc.Oci's config parser and validator with AFL++ and SharpFuzz (issue 8 §11).
 #   tools/fuzz/afl.sh [SECONDS] [OUTDIR]     SECONDS defaults to 60 (build.sh test); OUTDIR defaults to a temp dir
-# Seeds: tests/Runc.Oci.Tests/FuzzCorpus and tests/Runc.Oci.Tests/Golden. The harness (tools/fuzz/Program.cs) treats a
+# Seeds: tests/Runc.Oci.Tests/FuzzCorpus (hand-made seeds; afl/ = afl-cmin of a 900 s run's queue) and Golden. The harness (tools/fuzz/Program.cs) treats a
 # RuncException as a correct refusal; any other exception is a crash. Exit 1 when AFL++ saved a crash or a hang (the
 # inputs stay in OUTDIR/default/crashes and hangs), 0 otherwise. Needs afl++ (Debian) and NuGet for SharpFuzz.
 set -euo pipefail
@@ -20,7 +20,7 @@ dotnet tool install --tool-path "$work/tools" SharpFuzz.CommandLine --version 2.
 "$work/tools/sharpfuzz" "$work/bin/Runc.Oci.dll" >/dev/null
 
 mkdir -p "$work/in"
-cp "$here"/tests/Runc.Oci.Tests/FuzzCorpus/*.json "$here"/tests/Runc.Oci.Tests/Golden/*.json "$work/in/"
+cp "$here"/tests/Runc.Oci.Tests/FuzzCorpus/*.json "$here"/tests/Runc.Oci.Tests/FuzzCorpus/afl/*.json "$here"/tests/Runc.Oci.Tests/Golden/*.json "$work/in/"
 echo "afl.sh: fuzzing for ${seconds}s, output in $out" >&2
 AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_NO_AFFINITY=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_UI=1 \
   afl-fuzz -i "$work/in" -o "$out" -t 10000 -m none -V "$seconds" -- dotnet "$work/bin/SpecFuzz.dll" >"$work/afl.log" 2>&1 ||
