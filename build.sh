@@ -82,6 +82,12 @@ test_all() {
     set +e; "$ROOT/tests/oci-conformance/run.sh" "$BIN" >&2; local rc=$?; set -e
     if [ -f "$ART/conformance.counts" ]; then cat "$ART/conformance.counts" >>"$COUNTS"; elif [ $rc -ne 0 ]; then echo "0 1 0" >>"$COUNTS"; fi
   fi
+  if [ -x "$ROOT/tools/fuzz/afl.sh" ]; then
+    need_packages afl++
+    say "fuzz: AFL++ (SharpFuzz) over the config parser and validator, ${NRUNC_AFL_SECONDS:-60} s"
+    set +e; "$ROOT/tools/fuzz/afl.sh" "${NRUNC_AFL_SECONDS:-60}" >&2; local frc=$?; set -e
+    if [ $frc -eq 0 ]; then echo "1 0 0" >>"$COUNTS"; else echo "0 1 0" >>"$COUNTS"; fi
+  fi
   local tp=0 tf=0 ts=0 a b c
   while read -r a b c; do tp=$((tp + a)); tf=$((tf + b)); ts=$((ts + c)); done <"$COUNTS"
   rm -f "$COUNTS"

@@ -50,6 +50,54 @@ public class SpecLoaderTests
     [InlineData("{\"linux\":{\"resources\":{\"pids\":{\"limit\":\"5\"}}}}", "config.json: json: cannot unmarshal string into Go struct field LinuxPids.linux.resources.pids.limit of type int64")]
     public void TypeErrorsUseGoWording(string json, string expected) => Assert.Equal(expected, ParseError(json));
 
+    // Issue 8 §11: a null array element is named by its JSON path, never a NullReferenceException further on.
+    [Theory]
+    [InlineData("{\"mounts\":[null]}", "config.json: mounts[0]: must not be null")]
+    [InlineData("{\"mounts\":[{\"destination\":\"/a\"},null]}", "config.json: mounts[1]: must not be null")]
+    [InlineData("{\"mounts\":[{\"destination\":\"/a\",\"options\":[\"ro\",null]}]}", "config.json: mounts[0].options[1]: must not be null")]
+    [InlineData("{\"process\":{\"args\":[null]}}", "config.json: process.args[0]: must not be null")]
+    [InlineData("{\"process\":{\"args\":[\"sh\",\"-c\",null]}}", "config.json: process.args[2]: must not be null")]
+    [InlineData("{\"process\":{\"env\":[null]}}", "config.json: process.env[0]: must not be null")]
+    [InlineData("{\"process\":{\"capabilities\":{\"bounding\":[\"CAP_KILL\",null]}}}", "config.json: process.capabilities.bounding[1]: must not be null")]
+    [InlineData("{\"process\":{\"user\":{\"additionalGids\":[null]}}}", "config.json: json: cannot unmarshal null into Go struct field User.process.user.additionalGids of type uint32")]
+    [InlineData("{\"hooks\":{\"prestart\":[null]}}", "config.json: hooks.prestart[0]: must not be null")]
+    [InlineData("{\"hooks\":{\"createRuntime\":[{\"path\":\"/bin/true\",\"args\":[null]}]}}", "config.json: hooks.createRuntime[0].args[0]: must not be null")]
+    [InlineData("{\"linux\":{\"namespaces\":[{\"type\":\"pid\"},null]}}", "config.json: linux.namespaces[1]: must not be null")]
+    [InlineData("{\"linux\":{\"maskedPaths\":[null]}}", "config.json: linux.maskedPaths[0]: must not be null")]
+    [InlineData("{\"linux\":{\"resources\":{\"hugepageLimits\":[null]}}}", "config.json: linux.resources.hugepageLimits[0]: must not be null")]
+    [InlineData("{\"linux\":{\"resources\":{\"blockIO\":{\"weightDevice\":[null]}}}}", "config.json: linux.resources.blockIO.weightDevice[0]: must not be null")]
+    [InlineData("{\"linux\":{\"seccomp\":{\"syscalls\":[{\"names\":[\"read\"],\"args\":[null]}]}}}", "config.json: linux.seccomp.syscalls[0].args[0]: must not be null")]
+    [InlineData("{\"future\":[[1],[null]]}", "config.json: future[1][0]: must not be null")]
+    public void NullArrayElementsAreNamed(string json, string expected) => Assert.Equal(expected, ParseError(json));
+
+    [Fact]
+    public void NullArrayElementsAreRefusedInProcessAndResourcesFilesToo()
+    {
+        Assert.Equal("process.json: args[0]: must not be null",
+            Assert.Throws<SpecException>(() => SpecLoader.LoadProcess("{\"args\":[null],\"cwd\":\"/\"}"u8)).Message);
+        Assert.Equal("resources: blockIO.throttleReadBpsDevice[0]: must not be null",
+            Assert.Throws<SpecException>(() => SpecLoader.LoadResources("{\"blockIO\":{\"throttleReadBpsDevice\":[null]}}"u8)).Message);
+    }
+
+    [Fact]
+    public void NullUserIsGosZeroUser()
+    {
+        Assert.Equal(0u, SpecLoader.Parse("""{"process":{"user":null,"args":["sh"],"cwd":"/"}}"""u8, "config.json").Process!.User.Uid);
+        Assert.Equal(0u, SpecLoader.LoadProcess("""{"user":null,"args":["sh"],"cwd":"/"}"""u8).User.Gid);
+    }
+
+    [Fact]
+    public void AWrongTypeKeepsGosWordingEvenWithANullElement() =>
+        Assert.Equal("config.json: json: cannot unmarshal array into Go struct field Spec.ociVersion of type string", ParseError("{\"ociVersion\":[null]}"));
+
+    [Fact]
+    public void NullAsAnOptionalValueIsStillAccepted()
+    {
+        var spec = SpecLoader.Parse("""{"mounts":null,"hooks":{"prestart":null},"linux":{"seccomp":null},"process":{"args":["sh"],"env":null}}"""u8, "config.json");
+        Assert.Null(spec.Mounts);
+        Assert.Null(spec.Process!.Env);
+    }
+
     [Fact]
     public void NullDocumentIsAnError() =>
         Assert.Equal("config.json: the document is null, expected a JSON object", ParseError("null"));

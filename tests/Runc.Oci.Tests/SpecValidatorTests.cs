@@ -70,6 +70,10 @@ public sealed class SpecValidatorTests : IDisposable
         // mounts
         { "mount destination empty", s => s.Mounts = [new() { Destination = "", Type = "tmpfs" }], "config.json: mounts[0].destination: must not be empty" },
         { "mount null", s => s.Mounts = [null!], "config.json: mounts[0]: must not be null" },
+        { "sysctl value null", s => L(s).Sysctl = new() { ["net.ipv4.ip_forward"] = null! }, "config.json: linux.sysctl.net.ipv4.ip_forward: must not be null" },
+        { "netDevice null", s => L(s).NetDevices = new() { ["eth0"] = null! }, "config.json: linux.netDevices.eth0: must not be null" },
+        { "annotation value null", s => s.Annotations = new() { ["a"] = null! }, "config.json: annotations.a: must not be null" },
+        { "unified value null", s => L(s).Resources = new() { Unified = new() { ["pids.max"] = null! } }, "config.json: linux.resources.unified.pids.max: must not be null" },
         { "idmap mappings without option", s => s.Mounts = [new() { Destination = "/x", UidMappings = [new() { Size = 1 }], GidMappings = [new() { Size = 1 }] }],
             "config.json: mounts[0]: uidMappings/gidMappings need the \"idmap\" or \"ridmap\" option" },
         { "idmap only uid", s => s.Mounts = [new() { Destination = "/x", Options = ["idmap"], UidMappings = [new() { Size = 1 }] }],

@@ -7,7 +7,8 @@ namespace Runc.Oci;
 /// Reads spec documents: a bundle's config.json, an <c>exec --process</c> file, an
 /// <c>update --resources</c> file. Lenient where Go's encoding/json is (unknown keys ignored, keys
 /// match case-insensitively, omitted fields stay null) and strict where it helps users
-/// (trailing garbage or a <c>null</c> document is an error, where runc ignores or crashes).
+/// (trailing garbage, a <c>null</c> document or a <c>null</c> array element is an error, where runc ignores,
+/// crashes or decodes a zero value).
 /// Every failure is a <see cref="SpecException"/>.
 /// </summary>
 public static class SpecLoader
@@ -71,7 +72,13 @@ public static class SpecLoader
             // e.g. a string that is not valid UTF-8
             throw new SpecException($"{what}: {e.Message}");
         }
-        return value ?? throw new SpecException($"{what}: the document is null, expected a JSON object");
+        if (value == null) throw new SpecException($"{what}: the document is null, expected a JSON object");
+        // After the type check, so that a wrong type keeps Go's wording.
+        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
+        // "user": null is Go's zero User (uid 0, gid 0), never a null reference further on.
+        if (value is Spec { Process: { } p }) p.User ??= new User();
+        if (value is Process proc) proc.User ??= new User();
+        return value;
     }
 
     private static string Quote(string s) => "\"" + s + "\"";

@@ -21,6 +21,7 @@ public static partial class SpecValidator
         ValidateHooks(spec.Hooks, findings);
         ValidateHostnames(spec, namespaces, findings);
         ValidateAnnotations(spec.Annotations, findings);
+        ValidateMapValues(spec, findings);
         if (spec.Linux is { } linux)
         {
             ValidateNamespaces(linux.Namespaces, findings);
@@ -46,6 +47,26 @@ public static partial class SpecValidator
     }
 
     private static string Q(string s) => "\"" + s + "\"";
+
+    /// <summary>
+    /// A JSON object used as a map (<c>"sysctl":{"a.b":null}</c>, <c>"netDevices":{"eth0":null}</c>) must not hold a
+    /// null value: Go decodes it as a zero value, nrunc names it (null array elements are refused by <see cref="SpecLoader"/>).
+    /// </summary>
+    private static void ValidateMapValues(Spec spec, Findings findings)
+    {
+        Check("annotations", spec.Annotations);
+        Check("linux.sysctl", spec.Linux?.Sysctl);
+        Check("linux.netDevices", spec.Linux?.NetDevices);
+        Check("linux.timeOffsets", spec.Linux?.TimeOffsets);
+        Check("linux.resources.rdma", spec.Linux?.Resources?.Rdma);
+        Check("linux.resources.unified", spec.Linux?.Resources?.Unified);
+
+        void Check<T>(string path, Dictionary<string, T>? map)
+        {
+            foreach (var key in map?.Keys.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>())
+                if (map![key] is null) findings.Error($"{path}.{key}", "must not be null");
+        }
+    }
 
     /// <summary>ociVersion is REQUIRED and SemVer; runc 1.1.5 accepts it missing or "banana", we do not.</summary>
     private static void ValidateVersion(string? version, Findings f)

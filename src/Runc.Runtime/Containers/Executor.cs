@@ -367,8 +367,13 @@ public static class Executor
             if (req.User is { Length: > 0 } user)
             {
                 var parts = user.Split(':', 2);
-                if (parts.Length > 1) p.User.Gid = (uint)Atoi(parts[1], "gid");
-                p.User.Uid = (uint)Atoi(parts[0], "uid");
+                int? gid = parts.Length > 1 ? Atoi(parts[1], "gid") : null;
+                int uid = Atoi(parts[0], "uid");
+                // runc's setupUser check: a negative id would become (uid_t)-1, which setresuid reads as "unchanged".
+                if (uid < 0 || gid < 0)
+                    throw new RuncException("unable to start container process: unable to setup user: uids and gids must be in range 0-2147483647");
+                if (gid is int g) p.User.Gid = (uint)g;
+                p.User.Uid = (uint)uid;
             }
             foreach (var g in req.AdditionalGids)
             {

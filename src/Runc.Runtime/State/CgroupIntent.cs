@@ -19,7 +19,8 @@ public static class CgroupIntent
     {
         var sb = new StringBuilder(rootless ? "rootless\n" : "root\n");
         foreach (var (controller, path) in paths) sb.Append(controller).Append('\t').Append(path).Append('\n');
-        File.WriteAllText(Path.Combine(stateDir, FileName), sb.ToString());
+        // Atomic, and a full disk fails as `write "...": no space left on device` with nothing half-written.
+        ContainerStore.WriteAtomically(Path.Combine(stateDir, FileName), Encoding.UTF8.GetBytes(sb.ToString()), 0x1a4);
     }
 
     /// <summary>Kills everything in the recorded cgroup and removes it; silent when there is no record.</summary>

@@ -96,7 +96,10 @@ public sealed class ContainerStore
         using (var fd = SafeFd.Open(tmp, Interop.Libc.O_WRONLY | Interop.Libc.O_CREAT | Interop.Libc.O_TRUNC | Interop.Libc.O_NOFOLLOW, mode))
         {
             Interop.Libc.Fchmod(fd.Fd, mode);
-            FdIo.WriteAll(fd, bytes, tmp);
+            // A failed write (ENOSPC on a full disk) must not leave the half-written temp file behind. No fsync, as
+            // runc: the rename below is what keeps readers from ever seeing a half-written state.json.
+            try { FdIo.WriteAll(fd, bytes, tmp); }
+            catch { TryUnlink(tmp); throw; }
         }
         if (Interop.Libc.RenameAt(Interop.Libc.AT_FDCWD, tmp, Interop.Libc.AT_FDCWD, path) != 0)
         {

@@ -29,6 +29,24 @@ public sealed class CapsDevicesTests(ITestOutputHelper output) : IDisposable
         Assert.Equal("0000000000000000", Field(r.Stdout, "CapAmb"));
     }
 
+    /// <summary>CVE-2022-29162: `exec --cap CAP_NET_ADMIN --cap CAP_SYS_TIME` raises bounding, effective and permitted
+    /// but never the inheritable set (nor, therefore, ambient); checked on the exec'd process from inside.</summary>
+    [PrivilegedFact]
+    public void ExecCap_NeverAddsInheritable()
+    {
+        var rt = _s.Runtime();
+        var id = _s.NewId("cap");
+        Check.Ok(rt.Run("run", "-d", "--bundle", _s.Bundle("sleep", "1000").Dir, id));
+        var r = rt.Run("exec", "--cap", "CAP_NET_ADMIN", "--cap", "CAP_SYS_TIME", id, "cat", "/proc/self/status");
+        rt.Run("delete", "-f", id);
+        Check.Ok(r);
+        const ulong added = (1UL << 12) | (1UL << 25); // CAP_NET_ADMIN, CAP_SYS_TIME
+        foreach (var set in new[] { "CapBnd", "CapEff", "CapPrm" })
+            Assert.Equal(added, Convert.ToUInt64(Field(r.Stdout, set), 16) & added);
+        Assert.Equal("0000000000000000", Field(r.Stdout, "CapInh"));
+        Assert.Equal("0000000000000000", Field(r.Stdout, "CapAmb"));
+    }
+
     /// <summary>runtime-spec: unknown capability names are warned about, not fatal (runc capabilities.bats).</summary>
     [PrivilegedFact]
     public void UnknownCapability_WarnsAndContinues()

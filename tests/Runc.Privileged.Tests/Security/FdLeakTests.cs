@@ -90,6 +90,69 @@ public sealed class FdLeakTests(ITestOutputHelper output) : IDisposable
     [MemberData(nameof(FdNumbers))]
     public void Args0_ThroughProcSelfFd_NeverRunsAHostBinary_CreateStart(int n) => Args0(n, create: true);
 
+    // ---- exec: the same promises for a process joined into a running container -----------------------------
+
+    static string Sh(string s) => "'" + s.Replace("'", "'\\''") + "'";
+
+    string RunningContainer(Runtime rt)
+    {
+        var id = _s.NewId("fx");
+        Check.Ok(rt.Run("run", "-d", "--bundle", _s.Bundle("sleep", "1000").Dir, id));
+        return id;
+    }
+
+    /// <summary>CVE-2024-21626 / CVE-2016-9962 at exec: the caller leaves fd 3 (a file) and fd 7 (the host's /)
+    /// open without CLOEXEC; the exec'd process holds exactly 0-2, or 0-3 with --preserve-fds 1 (fd 3 the file, never
+    /// fd 7), seen from the host.</summary>
+    [PrivilegedTheory]
+    [InlineData(0)]
+    [InlineData(1)]
+    public void Exec_SeesOnlyStdioAndPreserved_EvenWithCallerLeakedFds(int preserve)
+    {
+        var rt = _s.Runtime();
+        var id = RunningContainer(rt);
+        var pidFile = Path.Combine(_s.Dir, $"exec-{preserve}.pid");
+        var argv = string.Join(' ', rt.Argv(["exec", "-d", "--pid-file", pidFile, "--preserve-fds", preserve.ToString(), id, "sleep", "1000"]).Select(Sh));
+        Check.Ok(Subprocess.Run(_s.IoDir, ["/bin/sh", "-c", $"exec 3</etc/hostname 7</; exec {argv}"]), "exec -d with leaked caller fds");
+        var fds = SecurityKit.Fds(int.Parse(File.ReadAllText(pidFile).Trim()));
+        _s.Log("exec'd process fds: " + string.Join(", ", fds.Select(kv => $"{kv.Key}->{kv.Value}")));
+        Assert.Equal(preserve == 0 ? new[] { 0, 1, 2 } : [0, 1, 2, 3], fds.Keys.ToArray());
+        if (preserve == 1) Assert.Equal("/etc/hostname", fds[3]);
+        rt.Run("delete", "-f", id);
+    }
+
+    /// <summary>CVE-2024-21626: `exec --cwd /proc/self/fd/N`. Either exec fails, or the cwd is inside the container:
+    /// walking up from it never reaches the host's root (where this test's temp dir is).</summary>
+    [PrivilegedTheory]
+    [MemberData(nameof(FdNumbers))]
+    public void ExecCwd_ProcSelfFd_NeverReachesTheHost(int n)
+    {
+        var rt = _s.Runtime();
+        var id = RunningContainer(rt);
+        var hostOnly = Path.GetRelativePath("/", _s.Dir);
+        var r = rt.Run("exec", "--cwd", $"/proc/self/fd/{n}", id, "sh", "-c",
+            $"cd ../../../../../../../..; if [ -d '{hostOnly}' ]; then echo ESCAPED; fi; pwd");
+        _s.Log(r.Describe());
+        Assert.DoesNotContain("ESCAPED", r.Stdout);
+        if (r.ExitCode == 0) Assert.Equal("/", r.Stdout.Trim());
+        rt.Run("delete", "-f", id);
+    }
+
+    /// <summary>CVE-2024-21626: exec's args[0] = /proc/self/fd/N/../../../bin/busybox fails or runs the container's
+    /// busybox (/proc/PID/exe reads "/bin/busybox"), never the host's (/usr/bin/busybox).</summary>
+    [PrivilegedTheory]
+    [MemberData(nameof(FdNumbers))]
+    public void ExecArgs0_ThroughProcSelfFd_NeverRunsAHostBinary(int n)
+    {
+        Assert.True(File.Exists("/bin/busybox"), "the host needs /bin/busybox (busybox-static) for this probe");
+        var rt = _s.Runtime();
+        var id = RunningContainer(rt);
+        var r = rt.Run("exec", id, $"/proc/self/fd/{n}/../../../bin/busybox", "sh", "-c", "echo EXE=$(readlink /proc/$$/exe)");
+        _s.Log(r.Describe());
+        if (r.Stdout.Contains("EXE=")) Assert.Equal("EXE=/bin/busybox", r.Stdout.Trim());
+        rt.Run("delete", "-f", id);
+    }
+
     void Args0(int n, bool create)
     {
         Assert.True(File.Exists("/bin/busybox"), "the host needs /bin/busybox (busybox-static) for this probe");

@@ -13,7 +13,7 @@ namespace Runc.Privileged.Tests.Security;
 /// clear error record and nothing left under --root; an accepted config is deleted again.
 /// </summary>
 [Collection(PrivilegedCollection.Name)]
-public sealed class HostileConfigTests(ITestOutputHelper output) : IDisposable
+public sealed partial class HostileConfigTests(ITestOutputHelper output) : IDisposable
 {
     readonly TestScope _s = new(output);
     public void Dispose() => _s.Dispose();
@@ -24,12 +24,16 @@ public sealed class HostileConfigTests(ITestOutputHelper output) : IDisposable
         "process.user.uid", "process.capabilities", "process.rlimits", "root", "root.path", "mounts", "mounts.0",
         "mounts.0.destination", "mounts.0.options", "hostname", "linux", "linux.namespaces", "linux.namespaces.0.type",
         "linux.resources", "linux.maskedPaths", "hooks", "annotations",
+        // null elements and null map values in nested lists and maps (found as NullReferenceException texts before)
+        "process.capabilities.bounding", "mounts.0.options", "linux.resources.hugepageLimits", "linux.resources.blockIO.weightDevice",
+        "linux.sysctl", "linux.netDevices", "hooks.prestart", "hooks.createRuntime", "linux.seccomp.syscalls",
     ];
 
     static JsonNode?[] Values() =>
     [
         null, JsonValue.Create(-1), JsonValue.Create(1.5), JsonValue.Create("not/absolute"), JsonValue.Create(true),
         new JsonArray(), new JsonObject(), new JsonArray((JsonNode?)null), JsonValue.Create(-9.99e300), JsonValue.Create("\u0001\u007f"),
+        new JsonObject { ["x"] = null },
     ];
 
     static void Set(JsonNode root, string path, JsonNode? value)
@@ -37,7 +41,7 @@ public sealed class HostileConfigTests(ITestOutputHelper output) : IDisposable
         var parts = path.Split('.');
         var node = root;
         for (var i = 0; i < parts.Length - 1; i++)
-            node = int.TryParse(parts[i], out var k) ? node!.AsArray()[k] : node![parts[i]];
+            node = int.TryParse(parts[i], out var k) ? node!.AsArray()[k] : node![parts[i]] ??= new JsonObject();
         var last = parts[^1];
         if (int.TryParse(last, out var idx)) node!.AsArray()[idx] = value;
         else node![last] = value;
@@ -85,6 +89,11 @@ public sealed class HostileConfigTests(ITestOutputHelper output) : IDisposable
         return Encoding.UTF8.GetBytes(c.ToJsonString());
     }
 
+    /// <summary>What a .NET fault looks like once it reaches the error line: an exception type name, or a NativeAOT
+    /// resource key ("Arg_NullReferenceException", "ArgumentNull_Generic") when the message text was trimmed.</summary>
+    [System.Text.RegularExpressions.GeneratedRegex(@"Exception\b|\b(Arg|Argument[A-Za-z]*|InvalidOperation|IndexOutOfRange)_[A-Za-z]+")]
+    private static partial System.Text.RegularExpressions.Regex FaultText();
+
     [PrivilegedFact]
     public void HostileConfigs_NeverCrash_FailCleanly_LeaveNothing()
     {
@@ -101,6 +110,8 @@ public sealed class HostileConfigTests(ITestOutputHelper output) : IDisposable
             var r = rt.Run(["create", "--bundle", b.Dir, id], timeout: TimeSpan.FromSeconds(120));
             if (r.Stderr.Contains("Unhandled exception", StringComparison.OrdinalIgnoreCase) || r.Stderr.Contains("   at ", StringComparison.Ordinal))
                 problems.Add($"{name}: crash\n{r.Describe()}");
+            else if (FaultText().IsMatch(r.Stderr))
+                problems.Add($"{name}: a runtime fault instead of a validation error\n{r.Describe()}");
             if (r.ExitCode == 0)
             {
                 accepted++;

@@ -115,6 +115,64 @@ public sealed class HostileImageTests(ITestOutputHelper output) : IDisposable
         if (r.ExitCode == 0) Assert.Contains("character special file 1:3", r.Stdout);
     }
 
+    /// <summary>
+    /// CVE-2025-52565 (GHSA-qw9x-cqr3-wc7r) with a terminal: `create --console-socket` on an image whose /dev/console and
+    /// /dev/pts/0..9 are symlinks, to a host canary file (absolute or climbing with ../), or to a sensitive procfs file
+    /// inside the container (/proc/sys/kernel/core_pattern, the advisory's target). No /dev tmpfs, so the runtime meets
+    /// the image's entries. The create may be refused; if the container runs, the pty is not bound over the symlink's
+    /// target (nothing is mounted on core_pattern, it is still procfs) and the host canary is untouched.
+    /// </summary>
+    [PrivilegedTheory]
+    [InlineData("host-absolute")]
+    [InlineData("host-relative")]
+    [InlineData("proc-core-pattern")]
+    public void DevConsoleSymlink_WithConsoleSocket_NothingIsReplaced(string target)
+    {
+        var rt = _s.Runtime();
+        var canary = SecurityKit.Canary(_s, "console");
+        var marker = Path.Combine(canary, "marker");
+        var link = target switch
+        {
+            "host-absolute" => marker,
+            "host-relative" => string.Concat(Enumerable.Repeat("../", 12)) + marker.TrimStart('/'),
+            _ => "/proc/sys/kernel/core_pattern",
+        };
+        var corePattern = File.ReadAllText("/proc/sys/kernel/core_pattern");
+        var b = _s.Bundle().WithoutDevTmpfs().Shell(
+            "grep -E ' /(proc/sys/kernel/core_pattern|dev/console) ' /proc/self/mountinfo | cut -d' ' -f5,9; " +
+            "stat -f -c 'fs=%T' /proc/sys/kernel/core_pattern; echo done");
+        b.Edit(c => c["process"]!["terminal"] = true);
+        var dev = Path.Combine(b.RootfsDir, "dev");
+        var pts = Path.Combine(dev, "pts");
+        Directory.CreateDirectory(pts);
+        for (var i = 0; i < 10; i++) File.CreateSymbolicLink(Path.Combine(pts, i.ToString()), link);
+        File.CreateSymbolicLink(Path.Combine(dev, "console"), link);
+
+        var sock = Path.Combine(_s.NewDir("tty"), "console.sock");
+        using var recv = Subprocess.Start(_s.IoDir, ["python3", Path.Combine(Env.RepoRoot, "tools", "recvtty", "recvtty.py"), "--timeout", "30", sock]);
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!File.Exists(sock) && DateTime.UtcNow < until) Thread.Sleep(10);
+        var id = _s.NewId("con");
+        var r = rt.Run("create", "--console-socket", sock, "--bundle", b.Dir, id);
+        var seen = "";
+        if (r.ExitCode == 0)
+        {
+            Check.Ok(rt.Run("start", id));
+            var got = recv.Wait(TimeSpan.FromSeconds(40));
+            seen = got.Stdout.Replace("\r", "");
+            _s.Log(got.Describe());
+        }
+        else recv.KillTree();
+        rt.Run("delete", "-f", id);
+        _s.Log($"create rc={r.ExitCode} {r.Stderr.Trim()}\n{seen}");
+        SecurityKit.AssertCanary(canary, "console");
+        Assert.Equal(corePattern, File.ReadAllText("/proc/sys/kernel/core_pattern"));
+        if (r.ExitCode != 0) return; // refusing the image is a correct answer
+        Assert.Contains("done", seen);
+        Assert.DoesNotContain("/proc/sys/kernel/core_pattern", seen.Split("fs=")[0]);
+        Assert.Contains("fs=proc", seen);
+    }
+
     /// <summary>CVE-2019-19921 / CVE-2023-27561 / CVE-2023-28642: /proc or /sys as a symlink in the image is refused,
     /// and the symlink's target (a host canary) is untouched.</summary>
     [PrivilegedTheory]

@@ -55,13 +55,14 @@ public sealed class MountTargetTests(ITestOutputHelper output) : IDisposable
     /// <summary>
     /// The race harness of security-anchors §1.4: a host volume V is bind-mounted into every victim at /vol; a swapper
     /// exchanges V/a (a directory) and V/a.sym (a relative symlink climbing to a host canary) as fast as it can, while
-    /// victims mount a tmpfs at /vol/a/b/c and a file bind at /vol/a/f. After 300 starts (NRUNC_RACE_ROUNDS) the canary
+    /// victims mount a tmpfs at /vol/a/b/c and a file bind at /vol/a/f. After 2000 starts (NRUNC_RACE_ROUNDS; issue 8 §6
+    /// asks for thousands; about 2 minutes here) the canary
     /// holds only its marker and nothing is mounted under it. Failed starts are allowed.
     /// </summary>
     [PrivilegedFact]
     public void SwapRaceOnSharedVolume_NeverEscapesTheRootfs()
     {
-        var rounds = int.TryParse(Environment.GetEnvironmentVariable("NRUNC_RACE_ROUNDS"), out var n) && n > 0 ? n : 300;
+        var rounds = int.TryParse(Environment.GetEnvironmentVariable("NRUNC_RACE_ROUNDS"), out var n) && n > 0 ? n : 2000;
         var rt = _s.Runtime();
         var canary = SecurityKit.Canary(_s, "race");
         var vol = _s.NewDir("vol");
