@@ -20,9 +20,6 @@ public static class CgroupManager
         bool systemdDriver, bool rootless, CgroupLayout layout, ISystemdBus? systemdBus = null, Action<string>? warn = null)
     {
         if (resources != null) Validate(resources, layout.Mode);
-        // runc's IsRunningSystemd (sd_booted): the systemd driver needs systemd as the host's init.
-        if (systemdDriver && !Directory.Exists("/run/systemd/system"))
-            throw new RuncException("systemd not running on this host, cannot use systemd cgroups manager");
         if (systemdDriver && layout.Mode != CgroupMode.Unified)
             return CreateSystemdV1(resources, cgroupsPath, containerId, rootless, layout,
                 systemdBus ?? throw new ArgumentNullException(nameof(systemdBus)), warn ?? (_ => { }));
@@ -130,6 +127,13 @@ public static class CgroupManager
         var paths = new Dictionary<string, string>(savedPaths, StringComparer.Ordinal);
         // Mount points only matter for Create (cpuset chain), which a loaded container no longer needs.
         return new V1Manager(paths, new Dictionary<string, string>(), rootless);
+    }
+
+    /// <summary>runc's IsRunningSystemd (sd_booted): the systemd driver needs systemd as the host's init.</summary>
+    public static void RequireRunningSystemd()
+    {
+        if (!Directory.Exists("/run/systemd/system"))
+            throw new RuncException("systemd not running on this host, cannot use systemd cgroups manager");
     }
 
     /// <summary>Refusals runc makes before any cgroup is touched.</summary>

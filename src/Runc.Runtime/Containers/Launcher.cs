@@ -117,6 +117,7 @@ public static class Launcher
 
             // Cgroup: made and configured before the init exists, so it never runs unconstrained.
             var layout = CgroupLayout.Detect();
+            if (opt.SystemdCgroup) CgroupManager.RequireRunningSystemd();
             if (opt.SystemdCgroup && spec.Annotations?.Keys.FirstOrDefault(k => k.StartsWith("org.systemd.property.", StringComparison.Ordinal)) is { } sdProp)
                 throw new RuncException("annotation " + sdProp + ": systemd unit properties from annotations are not supported by nrunc");
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout,
