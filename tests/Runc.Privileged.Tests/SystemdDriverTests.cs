@@ -117,6 +117,37 @@ public sealed class SystemdDriverTests(ITestOutputHelper output)
     }
 
     [PrivilegedFact]
+    public void A_foreground_run_stops_its_unit_when_the_container_exits()
+    {
+        var s = new TestScope(output);
+        var fake = new FakeSystemdBus(s);
+        try
+        {
+            var seen = new List<List<string>>();
+            foreach (var (bin, name) in new[] { (Env.OracleBin, "oracle"), (Env.RuntimeBin!, "nrunc") })
+            {
+                var rt = s.Custom(fake.Wrapper(bin, name), name);
+                string id = s.NewId("sdfg");
+                var b = SystemdBundle(s, fake, id).Args("sh", "-c", "exit 3");
+                int from = fake.Calls().Length;
+                var r = rt.Run("--systemd-cgroup", "run", "--bundle", b.Dir, id);
+                Assert.Equal(3, r.ExitCode);
+                Assert.Empty(rt.DirsUnderRoot());
+                Assert.Empty(Leftovers.Eventually(() => Leftovers.Cgroups(id)));
+                seen.Add(Normalise(fake.Calls(), from, id));
+            }
+            output.WriteLine("runc's calls:\n" + string.Join("\n", seen[0]));
+            Assert.Equal("StopUnit", seen[0].Last(l => l.StartsWith("call\t", StringComparison.Ordinal)).Split('\t')[1]);
+            Assert.Equal(seen[0], seen[1]);
+        }
+        finally
+        {
+            try { s.Dispose(); } finally { fake.Dispose(); }
+        }
+        Assert.Empty(fake.SliceLeftovers());
+    }
+
+    [PrivilegedFact]
     public void An_unreachable_bus_is_a_clear_error_and_leaves_nothing()
     {
         var s = new TestScope(output);
