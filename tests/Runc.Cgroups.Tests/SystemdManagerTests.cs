@@ -96,7 +96,7 @@ public sealed class SystemdManagerTests : IDisposable
         var paths = Paths(name.UnitName);
         var bus = new RecordingBus(() => "(none)") { StartFails = new SystemdUnreachableException("failed to connect to dbus") };
         var m = new SystemdV1Manager(new V1Manager(paths, new Dictionary<string, string>(), false, []), name, bus, _ => { });
-        Assert.Throws<SystemdUnreachableException>(() => m.AddProcess(4242));
+        Assert.StartsWith("unable to apply cgroup configuration: failed to connect to dbus", Assert.Throws<RuncException>(() => m.AddProcess(4242)).Message);
         m.Destroy();
         Assert.DoesNotContain(bus.Calls, c => c.StartsWith("stop", StringComparison.Ordinal));
 

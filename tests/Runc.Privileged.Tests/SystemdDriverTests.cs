@@ -174,11 +174,13 @@ public sealed class SystemdDriverTests(ITestOutputHelper output)
         Assert.Empty(fake.SliceLeftovers());
     }
 
-    [PrivilegedFact]
-    public void A_failed_start_job_is_reset_like_runc_does_and_leaves_nothing()
+    [PrivilegedTheory]
+    [InlineData("--fail-start", "error creating systemd unit `nrunctest-<ID>.scope`: got `failed`", "StartTransientUnit,ResetFailedUnit,StopUnit")]
+    [InlineData("--fail-set", "fake systemd refuses SetUnitProperties", "StartTransientUnit,Get,SetUnitProperties,StopUnit")]
+    public void A_failing_systemd_fails_create_like_runc_and_leaves_nothing(string fail, string error, string conversation)
     {
         var s = new TestScope(output);
-        var fake = new FakeSystemdBus(s, failStart: true);
+        var fake = new FakeSystemdBus(s, fail);
         try
         {
             var seen = new List<List<string>>();
@@ -190,16 +192,17 @@ public sealed class SystemdDriverTests(ITestOutputHelper output)
                 int from = fake.Calls().Length;
                 var r = rt.Run("--systemd-cgroup", "run", "-d", "--bundle", b.Dir, id);
                 Assert.NotEqual(0, r.ExitCode);
-                Assert.Contains("error creating systemd unit `nrunctest-" + id + ".scope`: got `failed`", r.Stderr);
+                Assert.Contains(error.Replace("<ID>", id), r.Stderr);
                 Assert.Empty(rt.DirsUnderRoot());
                 Assert.Empty(Leftovers.Eventually(() => Leftovers.Cgroups(id)));
+                Assert.Empty(Leftovers.Eventually(() => Leftovers.ProcessesMentioning(id).Select(p => p.ToString()).ToList()));
                 // runc destroys the failed container twice (the start's cleanup and the container's), so it stops the
                 // unit twice in a row; compare the conversation with repeats collapsed.
                 var calls = Normalise(fake.Calls(), from, id).Where(l => l.StartsWith("call\t", StringComparison.Ordinal)).ToList();
                 seen.Add(calls.Where((l, i) => i == 0 || l != calls[i - 1]).ToList());
             }
             output.WriteLine("runc's calls:\n" + string.Join("\n", seen[0]));
-            Assert.Equal(["StartTransientUnit", "ResetFailedUnit", "StopUnit"], seen[0].Select(l => l.Split('\t')[1]));
+            Assert.Equal(conversation, string.Join(",", seen[0].Select(l => l.Split('\t')[1])));
             Assert.Equal(seen[0], seen[1]);
         }
         finally

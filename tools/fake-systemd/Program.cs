@@ -10,7 +10,8 @@ namespace FakeSystemd;
 /// cgroup in the hierarchies systemd manages on cgroup v1 (name=systemd, cpu/cpuacct, blkio, memory, devices, pids)
 /// and the unified tree, moves its PIDs there and emits JobRemoved; StopUnit kills what is left and removes those
 /// directories. Every call is appended to the log: "call\tMember\targs" then one "prop\tName\tsignature\tvalue" line per
-/// property. Usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start]. Prints "ready" once it owns the name; exits
+/// property. Usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start] [--fail-set] (a start job that ends "failed", an
+/// InvalidArgs error for SetUnitProperties). Prints "ready" once it owns the name; exits
 /// when stdin closes, removing the slice directories it saw where they are empty.
 /// </summary>
 public static class Program
@@ -23,8 +24,8 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length < 2) { Console.Error.WriteLine("usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start]"); return 2; }
-        var manager = new Manager(args[1], args.Contains("--fail-start"));
+        if (args.Length < 2) { Console.Error.WriteLine("usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start] [--fail-set]"); return 2; }
+        var manager = new Manager(args[1], args.Contains("--fail-start"), args.Contains("--fail-set"));
         using var conn = new DBusConnection(args[0]);
         await conn.ConnectAsync();
         manager.Connection = conn;
@@ -37,7 +38,7 @@ public static class Program
         return 0;
     }
 
-    sealed class Manager(string logPath, bool failStart) : IPathMethodHandler
+    sealed class Manager(string logPath, bool failStart, bool failSet) : IPathMethodHandler
     {
         readonly Lock _lock = new();
         readonly Dictionary<string, List<string>> _units = new(StringComparer.Ordinal); // unit → its directories
@@ -147,6 +148,7 @@ public static class Program
                     var props = ReadProps(ref r);
                     Log("call\tSetUnitProperties\t" + unit + "\truntime=" + (runtime ? "true" : "false"), props);
                     if (!_units.ContainsKey(unit)) { context.ReplyError("org.freedesktop.systemd1.NoSuchUnit", "Unit " + unit + " not loaded."); return; }
+                    if (failSet) { context.ReplyError("org.freedesktop.DBus.Error.InvalidArgs", "fake systemd refuses SetUnitProperties"); return; }
                     Remember(unit, props);
                     using var w = context.CreateReplyWriter(null);
                     context.Reply(w.CreateMessage());

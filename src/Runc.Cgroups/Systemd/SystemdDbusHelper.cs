@@ -70,19 +70,19 @@ public static class SystemdDbusHelper
         {
             case "start": await StartAsync(client, unit, props, Warn).ConfigureAwait(false); break;
             case "set":
-                await Call(() => client.SetUnitPropertiesAsync(unit, true, props)).ConfigureAwait(false);
+                await Call(() => client.SetUnitPropertiesAsync(unit, true, props), "SetUnitProperties " + unit).ConfigureAwait(false);
                 break;
             case "stop": await StopAsync(client, unit, Warn).ConfigureAwait(false); break;
             case "reset": await ResetFailedAsync(client, unit, Warn).ConfigureAwait(false); break;
             case "version":
             {
-                string v = await Call(() => client.GetManagerStringPropertyAsync("Version")).ConfigureAwait(false);
+                string v = await Call(() => client.GetManagerStringPropertyAsync("Version"), "get systemd Version").ConfigureAwait(false);
                 output.Append("version\t").Append(SystemdProperties.ParseVersion(v)).Append('\n');
                 break;
             }
             case "unitprop" when rest.Count == 2:
             {
-                string v = await Call(() => client.GetUnitTypePropertyAsync(unit, rest[0], rest[1])).ConfigureAwait(false);
+                string v = await Call(() => client.GetUnitTypePropertyAsync(unit, rest[0], rest[1]), "get " + unit + " " + rest[1]).ConfigureAwait(false);
                 output.Append("value\t").Append(SystemdPropertyCodec.Escape(v)).Append('\n');
                 break;
             }
@@ -124,16 +124,16 @@ public static class SystemdDbusHelper
         catch (DBusErrorReplyException e) { warn("unable to reset failed unit: " + Describe("ResetFailedUnit " + unit, e)); }
     }
 
-    static async Task<T> Call<T>(Func<Task<T>> call)
+    static async Task<T> Call<T>(Func<Task<T>> call, string what)
     {
         try { return await call().ConfigureAwait(false); }
-        catch (DBusErrorReplyException e) { throw new RuncException(Describe("dbus call", e)); }
+        catch (DBusErrorReplyException e) { throw new RuncException(Describe(what, e)); }
     }
 
-    static async Task Call(Func<Task> call)
+    static async Task Call(Func<Task> call, string what)
     {
         try { await call().ConfigureAwait(false); }
-        catch (DBusErrorReplyException e) { throw new RuncException(Describe("dbus call", e)); }
+        catch (DBusErrorReplyException e) { throw new RuncException(Describe(what, e)); }
     }
 
     static string Describe(string what, DBusErrorReplyException e) => what + ": " + e.ErrorName + ": " + e.ErrorMessage;

@@ -69,11 +69,20 @@ public sealed class SystemdV1Manager : ICgroupManager
     {
         if (_started) { _fs.AddProcess(pid); return; }
         _startAttempted = true;
-        try { _bus.StartUnit(UnitName, SystemdProperties.ForNewUnitV1(_name!, pid)); }
-        catch (SystemdUnreachableException) { _startAttempted = false; throw; }
-        _started = true;
-        _fs.CreateAndJoin(pid, SystemdJoins);
-        Set(_pending ?? new LinuxResources(), _devices ?? []);
+        // runc's wording: Apply's errors "unable to apply cgroup configuration", Set's "error setting cgroup config".
+        try
+        {
+            _bus.StartUnit(UnitName, SystemdProperties.ForNewUnitV1(_name!, pid));
+            _started = true;
+            _fs.CreateAndJoin(pid, SystemdJoins);
+        }
+        catch (RuncException e)
+        {
+            if (e is SystemdUnreachableException) _startAttempted = false;
+            throw new RuncException("unable to apply cgroup configuration: " + e.Message, e);
+        }
+        try { Set(_pending ?? new LinuxResources(), _devices ?? []); }
+        catch (RuncException e) { throw new RuncException("error setting cgroup config for procHooks process: " + e.Message, e); }
     }
 
     public void Apply(LinuxResources resources)

@@ -16,7 +16,8 @@ public sealed class FakeSystemdBus : IDisposable
     readonly Process _fake;
     readonly string _dir;
 
-    public FakeSystemdBus(TestScope scope, bool failStart = false)
+    /// <param name="fail">"" or a fake-systemd failure flag: "--fail-start", "--fail-set".</param>
+    public FakeSystemdBus(TestScope scope, string fail = "")
     {
         _dir = scope.NewDir("bus");
         Slice = "nrunctest" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".slice";
@@ -45,7 +46,7 @@ public sealed class FakeSystemdBus : IDisposable
 
         string dll = Path.Combine(AppContext.BaseDirectory, "fake-systemd.dll");
         List<string> args = [dll, Address, LogPath];
-        if (failStart) args.Add("--fail-start");
+        if (fail.Length > 0) args.Add(fail);
         _fake = Start("dotnet", args, redirect: true);
         string? line = _fake.StandardOutput.ReadLine();
         if (line != "ready") throw new Xunit.Sdk.XunitException("fake systemd did not start: " + line + _fake.StandardError.ReadToEnd());
