@@ -15,7 +15,7 @@ public static class CgroupLoad
     {
         var cg = CgroupManager.Load(paths, state.Rootless);
         if (state.SystemdCgroup && cg is V1Manager v1)
-            return new SystemdV1Manager(v1, SystemdV1Manager.UnitNameFromPaths(paths), new SystemdHelperBus(), m => Logger.Warn(m));
+            return new SystemdV1Manager(v1, SystemdV1Manager.UnitNameFromPaths(paths), new SystemdDbusClient(m => Logger.Warn(m)), m => Logger.Warn(m));
         return cg;
     }
 }

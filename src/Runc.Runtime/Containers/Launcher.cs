@@ -121,7 +121,7 @@ public static class Launcher
             if (opt.SystemdCgroup && spec.Annotations?.Keys.FirstOrDefault(k => k.StartsWith("org.systemd.property.", StringComparison.Ordinal)) is { } sdProp)
                 throw new RuncException("annotation " + sdProp + ": systemd unit properties from annotations are not supported by nrunc");
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout,
-                opt.SystemdCgroup ? new SystemdHelperBus() : null, m => Logger.Warn(m));
+                opt.SystemdCgroup ? new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logger.Warn(m)) : null, m => Logger.Warn(m));
             cleanup.Cgroup = cgroup;
             CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless, (cgroup as Runc.Cgroups.Systemd.SystemdV1Manager)?.UnitName); // for delete after a killed create
             try { cgroup.Create(); }

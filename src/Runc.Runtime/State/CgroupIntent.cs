@@ -44,7 +44,7 @@ public static class CgroupIntent
         if (unit != null && cg is Runc.Cgroups.V1.V1Manager v1)
         {
             // The unit may exist with nothing of ours in it yet: stop it whatever the directories say.
-            new Runc.Cgroups.Systemd.SystemdV1Manager(v1, unit, new Launch.SystemdHelperBus(), m => Logging.Logger.Warn(m)).Destroy();
+            new Runc.Cgroups.Systemd.SystemdV1Manager(v1, unit, new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logging.Logger.Warn(m)), m => Logging.Logger.Warn(m)).Destroy();
             return;
         }
         if (!cg.Exists()) return;
