@@ -168,12 +168,18 @@ public class SystemdTests
 
     [Theory]
     [InlineData("v245.4-1.fc32", 245)]
+    [InlineData("systemd 252 (252.19-1~deb12u1)", 252)]
+    [InlineData("v-7", 7)]
     [InlineData("252", 252)]
     [InlineData("245-1.fc32", 245)]
     public void Systemd_versions_parse_like_runc(string text, int version) => Assert.Equal(version, SystemdProperties.ParseVersion(text));
 
     [Fact]
-    public void Unparsable_versions_are_refused() => Assert.Throws<RuncException>(() => SystemdProperties.ParseVersion("unknown"));
+    public void Unparsable_versions_are_refused()
+    {
+        Assert.Throws<RuncException>(() => SystemdProperties.ParseVersion("unknown"));
+        Assert.Throws<RuncException>(() => SystemdProperties.ParseVersion("v99999999999"));
+    }
 
     [Fact]
     public void Properties_round_trip_through_the_dbus_marshaller()
