@@ -62,7 +62,7 @@ run_tests() {
 }
 
 test_all() {
-  need_packages busybox-static runc crun jq strace iproute2 bats hyperfine
+  need_packages busybox-static runc crun jq strace iproute2 bats hyperfine dbus-daemon
   build
   export NRUNC_BIN="$BIN"
   COUNTS=$(mktemp)

@@ -17,9 +17,12 @@ public static class CgroupManager
     /// Resources are validated against the layout here, before anything is created.
     /// </summary>
     public static ICgroupManager Create(LinuxResources? resources, string? cgroupsPath, string containerId,
-        bool systemdDriver, bool rootless, CgroupLayout layout)
+        bool systemdDriver, bool rootless, CgroupLayout layout, ISystemdBus? systemdBus = null, Action<string>? warn = null)
     {
         if (resources != null) Validate(resources, layout.Mode, layout.UnifiedControllers);
+        if (systemdDriver && layout.Mode != CgroupMode.Unified)
+            return CreateSystemdV1(resources, cgroupsPath, containerId, rootless, layout,
+                systemdBus ?? throw new ArgumentNullException(nameof(systemdBus)), warn ?? (_ => { }));
         string inner;
         bool absolute;
         if (systemdDriver)
@@ -69,6 +72,51 @@ public static class CgroupManager
     }
 
     /// <summary>
+    /// runc's v1 systemd driver (legacyManager + initPaths): every hierarchy's directory is
+    /// mountpoint + PID 1's cgroup there (without a trailing init.scope) + the expanded slice + the unit.
+    /// </summary>
+    private static SystemdV1Manager CreateSystemdV1(LinuxResources? resources, string? cgroupsPath, string containerId,
+        bool rootless, CgroupLayout layout, ISystemdBus bus, Action<string> warn)
+    {
+        if (rootless) throw new RuncException("cannot use rootless systemd cgroups manager on cgroup v1");
+        var name = SystemdUnitName.Parse(cgroupsPath, containerId);
+        string inner = SystemdUnitName.ExpandSlice(name.Slice) + "/" + name.UnitName;
+        var init = InitCgroups();
+        var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        var mountPoints = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (controller, mount) in layout.V1Mounts)
+        {
+            paths[controller] = CgroupPathRules.Join(CgroupLayout.HostDir(mount, init.GetValueOrDefault(controller, "/")), inner);
+            mountPoints[controller] = mount.MountPoint;
+        }
+        if (!paths.ContainsKey("devices"))
+            throw new RuncException("cannot use the systemd cgroup driver: no devices cgroup hierarchy is mounted");
+        if (layout.Mode == CgroupMode.Hybrid && layout.Unified is { } u)
+        {
+            paths[""] = CgroupPathRules.Join(CgroupLayout.HostDir(u, init.GetValueOrDefault("", "/")), inner);
+            mountPoints[""] = u.MountPoint;
+        }
+        if (resources?.Unified is { Count: > 0 }) throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
+        return new SystemdV1Manager(new V1Manager(paths, mountPoints, rootless: false), name, bus, warn);
+    }
+
+    /// <summary>PID 1's cgroup per hierarchy from /proc/1/cgroup, a trailing "init.scope" dropped (runc's getSubsystemPath).</summary>
+    public static Dictionary<string, string> InitCgroups(IEnumerable<string>? lines = null)
+    {
+        var map = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in lines ?? File.ReadLines("/proc/1/cgroup"))
+        {
+            string[] f = line.Split(':', 3);
+            if (f.Length != 3) continue;
+            string path = CgroupPathRules.Clean(f[2]);
+            if (path.EndsWith("/init.scope", StringComparison.Ordinal)) path = path[..^"/init.scope".Length];
+            if (path.Length == 0) path = "/";
+            foreach (string c in f[1].Split(',')) map[c] = path;
+        }
+        return map;
+    }
+
+    /// <summary>
     /// Rebuild a manager from <see cref="ICgroupManager.Paths"/> saved in the container state:
     /// only "" → v2; anything else → v1 (hybrid when "" is there too).
     /// </summary>
@@ -79,6 +127,13 @@ public static class CgroupManager
         var paths = new Dictionary<string, string>(savedPaths, StringComparer.Ordinal);
         // Mount points only matter for Create (cpuset chain), which a loaded container no longer needs.
         return new V1Manager(paths, new Dictionary<string, string>(), rootless);
+    }
+
+    /// <summary>runc's IsRunningSystemd (sd_booted): the systemd driver needs systemd as the host's init.</summary>
+    public static void RequireRunningSystemd()
+    {
+        if (!Directory.Exists("/run/systemd/system"))
+            throw new RuncException("systemd not running on this host, cannot use systemd cgroups manager");
     }
 
     /// <summary>

@@ -79,6 +79,11 @@ public static class SystemdProperties
     public static void AddCpuQuota(List<SystemdProperty> props, long quota, ulong period)
     {
         if (period != 0) props.Add(new("CPUQuotaPeriodUSec", period));
+        AddCpuQuotaPerSec(props, quota, period);
+    }
+
+    private static void AddCpuQuotaPerSec(List<SystemdProperty> props, long quota, ulong period)
+    {
         if (quota == 0 && period == 0) return;
         ulong perSec = Infinity;
         if (quota > 0)
@@ -101,32 +106,148 @@ public static class SystemdProperties
     }
 
     /// <summary>
-    /// DevicePolicy=strict + DeviceAllow entries for an allow-list; DevicePolicy=auto when everything is allowed.
-    /// Wildcard majors map to "char-*"/"block-*"; exact devices to /dev/{char,block}/MAJ:MIN.
-    /// (Wildcard minors need /proc/devices names; they are skipped here and enforced by our own cgroup writes.)
+    /// runc's generateDeviceProperties: DevicePolicy=strict, an empty DeviceAllow (resets what the unit had), then the
+    /// allow-list in runc's emulator order (major, minor, type). A deny-list that allows everything becomes
+    /// DevicePolicy=auto with no DeviceAllow; any other deny-list a temporary deny-all (systemd cannot express it; our
+    /// own devices cgroup writes follow). Wildcard majors map to "char-*"/"block-*", wildcard minors to the
+    /// /proc/devices group name, exact devices to /dev/{char,block}/MAJ:MIN when that node (or /sys/dev/...) exists.
     /// </summary>
-    public static List<SystemdProperty> ForDevices(IReadOnlyList<DeviceRule> rules)
+    public static List<SystemdProperty> ForDevices(IReadOnlyList<DeviceRule> rules, Func<string, bool>? exists = null,
+        Func<char, long, string?>? deviceGroup = null, Action<string>? warn = null)
     {
+        exists ??= p => File.Exists(p) || Directory.Exists(p) || File.Exists("/sys" + p) || Directory.Exists("/sys" + p);
+        deviceGroup ??= FindDeviceGroup;
         var props = new List<SystemdProperty>();
-        if (rules.Count == 0) return props;
+        if (rules.Count == 0) return props; // nothing known about devices (a rollback): leave the unit's as they are
         var set = DeviceRuleSet.FromRules(rules);
         if (set.DefaultAllow)
         {
-            // systemd can't express a deny-list; leave it to our own cgroup writes, as runc does.
-            props.Add(new("DevicePolicy", "auto"));
+            if (!set.Exceptions.Any())
+            {
+                props.Add(new("DevicePolicy", "auto"));
+                props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)[]));
+                return props;
+            }
+            warn?.Invoke("systemd doesn't support blacklist device rules -- applying temporary deny-all rule");
+            props.Add(new("DevicePolicy", "strict"));
             props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)[]));
             return props;
         }
+        props.Add(new("DevicePolicy", "strict"));
+        props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)[]));
         var allow = new List<(string, string)>();
-        foreach (var e in set.Exceptions)
+        foreach (var e in set.Exceptions.OrderBy(e => e.Major).ThenBy(e => e.Minor).ThenBy(e => e.Type))
         {
             string kind = e.Type == 'b' ? "block" : "char";
-            if (e.Major == DeviceRule.Wildcard) allow.Add((kind + "-*", e.Access));
-            else if (e.Minor != DeviceRule.Wildcard) allow.Add(("/dev/" + kind + "/" + e.Major + ":" + e.Minor, e.Access));
+            if (e.Major == DeviceRule.Wildcard)
+            {
+                if (e.Minor != DeviceRule.Wildcard)
+                {
+                    warn?.Invoke("systemd doesn't support '*:n' device rules -- temporarily ignoring rule: " + e.ToV1String());
+                    continue;
+                }
+                allow.Add((kind + "-*", e.Access));
+            }
+            else if (e.Minor == DeviceRule.Wildcard)
+            {
+                string? group = deviceGroup(e.Type, e.Major);
+                if (group == null)
+                {
+                    warn?.Invoke("could not find device group for '" + e.Type + "/" + e.Major + "' in /proc/devices -- temporarily ignoring rule: " + e.ToV1String());
+                    continue;
+                }
+                allow.Add((group, e.Access));
+            }
+            else
+            {
+                string path = "/dev/" + kind + "/" + e.Major + ":" + e.Minor;
+                if (!exists(path))
+                {
+                    warn?.Invoke("skipping device " + path + " for systemd: no such file or directory");
+                    continue;
+                }
+                allow.Add((path, e.Access));
+            }
         }
-        props.Add(new("DevicePolicy", "strict"));
         props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)allow));
         return props;
+    }
+
+    /// <summary>"char-NAME"/"block-NAME" for a major number, from /proc/devices (runc's findDeviceGroup); null if absent.</summary>
+    public static string? FindDeviceGroup(char type, long major) => FindDeviceGroup(type, major, File.ReadAllLines("/proc/devices"));
+
+    public static string? FindDeviceGroup(char type, long major, IEnumerable<string> procDevices)
+    {
+        char current = ' ';
+        foreach (string raw in procDevices)
+        {
+            string line = raw.Trim();
+            if (line == "Block devices:") { current = 'b'; continue; }
+            if (line == "Character devices:") { current = 'c'; continue; }
+            if (line.Length == 0 || current != type) continue;
+            string[] f = line.Split(' ', 2, StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            if (f.Length == 2 && long.TryParse(f[0], out long m) && m == major)
+                return (type == 'b' ? "block-" : "char-") + f[1].Split(' ')[0];
+        }
+        return null;
+    }
+
+    // ---- cgroup v1 (runc's legacyManager) -------------------------------------------------------------------------
+
+    /// <summary>StartTransientUnit properties of runc's v1 Apply: no resources (they follow with SetUnitProperties).</summary>
+    public static List<SystemdProperty> ForNewUnitV1(SystemdUnitName unit, int pid)
+    {
+        var props = new List<SystemdProperty> { new("Description", "libcontainer container " + unit.Name) };
+        if (unit.UnitName.EndsWith(".slice", StringComparison.Ordinal)) props.Add(new("Wants", unit.Slice));
+        else
+        {
+            props.Add(new("Slice", unit.Slice));
+            props.Add(new("Delegate", true));
+        }
+        if (pid != -1) props.Add(new("PIDs", new[] { (uint)pid }));
+        props.Add(new("MemoryAccounting", true));
+        props.Add(new("CPUAccounting", true));
+        props.Add(new("BlockIOAccounting", true));
+        props.Add(new("TasksAccounting", true));
+        props.Add(new("DefaultDependencies", false));
+        return props;
+    }
+
+    /// <summary>runc's genV1ResourcesProperties, in its order. <paramref name="systemdVersion"/> is asked only when a
+    /// cpu period or cpuset is set (CPUQuotaPeriodUSec needs systemd 242, AllowedCPUs/AllowedMemoryNodes 244).</summary>
+    public static List<SystemdProperty> ForResourcesV1(LinuxResources r, IReadOnlyList<DeviceRule> devices, Func<int> systemdVersion,
+        Action<string>? warn = null, Func<string, bool>? exists = null, Func<char, long, string?>? deviceGroup = null)
+    {
+        var props = ForDevices(devices, exists, deviceGroup, warn);
+        if (r.Memory?.Limit is long mem && mem != 0) props.Add(new("MemoryLimit", unchecked((ulong)mem)));
+        if (r.Cpu?.Shares is ulong shares && shares != 0) props.Add(new("CPUShares", shares));
+        long quota = r.Cpu?.Quota ?? 0;
+        ulong period = r.Cpu?.Period ?? 0;
+        if (period != 0 && systemdVersion() >= 242) props.Add(new("CPUQuotaPeriodUSec", period));
+        AddCpuQuotaPerSec(props, quota, period);
+        if (r.BlockIo?.Weight is ushort w && w != 0) props.Add(new("BlockIOWeight", (ulong)w));
+        if (r.Pids is { } p && (p.Limit > 0 || p.Limit == -1)) props.Add(new("TasksMax", unchecked((ulong)p.Limit)));
+        string cpus = r.Cpu?.Cpus ?? "", mems = r.Cpu?.Mems ?? "";
+        if ((cpus.Length > 0 || mems.Length > 0) && systemdVersion() >= 244)
+        {
+            if (cpus.Length > 0) props.Add(new("AllowedCPUs", RangeToBits(cpus)));
+            if (mems.Length > 0) props.Add(new("AllowedMemoryNodes", RangeToBits(mems)));
+        }
+        return props;
+    }
+
+    /// <summary>runc's systemdVersionAtoi (its unanchored `v?([0-9]+)`): the first run of ASCII digits of
+    /// "v245.4-1.fc32", "245", ... (a loop rather than Regex, which would add about 250 KB to the binary).</summary>
+    public static int ParseVersion(string text)
+    {
+        int start = 0;
+        while (start < text.Length && !char.IsAsciiDigit(text[start])) start++;
+        int end = start;
+        while (end < text.Length && char.IsAsciiDigit(text[end])) end++;
+        if (end == start || !int.TryParse(text.AsSpan(start, end - start), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out int v))
+            throw new RuncException("can't parse version " + text);
+        return v;
     }
 
     private static ulong ToUInt(long v) => v < 0 ? Infinity : (ulong)v;

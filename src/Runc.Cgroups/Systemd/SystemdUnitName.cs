@@ -7,8 +7,8 @@ namespace Runc.Cgroups.Systemd;
 /// </summary>
 public sealed record SystemdUnitName(string Slice, string ScopePrefix, string Name)
 {
-    public string UnitName => Name.EndsWith(".slice", StringComparison.Ordinal) ? Name
-        : ScopePrefix.Length > 0 ? ScopePrefix + "-" + Name + ".scope" : Name + ".scope";
+    /// <summary>runc's getUnitName: "prefix-name.scope" (an empty prefix gives "-name.scope", as in runc), or the slice itself.</summary>
+    public string UnitName => Name.EndsWith(".slice", StringComparison.Ordinal) ? Name : ScopePrefix + "-" + Name + ".scope";
 
     /// <summary>The cgroup directory relative to the hierarchy root, e.g. "/system.slice/runc-c1.scope".</summary>
     public string CgroupPath

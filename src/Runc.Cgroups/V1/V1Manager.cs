@@ -66,6 +66,19 @@ public sealed class V1Manager : ICgroupManager
         }
     }
 
+    /// <summary>runc's systemd joinCgroups: make each hierarchy's directory (cpuset initialised from its parent) and
+    /// move <paramref name="pid"/> in, except the hierarchies systemd itself placed it in (<paramref name="skip"/>).</summary>
+    public void CreateAndJoin(int pid, IReadOnlySet<string> skip)
+    {
+        foreach (var (controller, dir) in _paths)
+        {
+            if (skip.Contains(controller)) continue;
+            CgroupFile.MkdirAll(dir);
+            if (controller == "cpuset" && _mountPoints.TryGetValue("cpuset", out string? mnt)) V1Cpu.InitCpusetChain(mnt, dir);
+            CgroupFile.Write(dir, "cgroup.procs", pid.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+    }
+
     public void AddProcess(int pid)
     {
         foreach (string dir in Dirs)

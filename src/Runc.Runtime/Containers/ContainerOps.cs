@@ -109,7 +109,7 @@ public static class ContainerOps
     /// <summary>Kill everything, remove the cgroup, run poststop hooks, remove the state dir.</summary>
     public static void Destroy(ContainerStore store, ContainerState state, Status status)
     {
-        ICgroupManager? cg = state.CgroupPaths is { Count: > 0 } p ? CgroupManager.Load(p, state.Rootless) : null;
+        ICgroupManager? cg = state.CgroupPaths is { Count: > 0 } p ? CgroupLoad.For(state, p) : null;
         if (status != Status.Stopped)
         {
             if (status == Status.Paused) cg?.Thaw();

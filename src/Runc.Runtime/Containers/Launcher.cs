@@ -125,17 +125,19 @@ public static class Launcher
 
             // Cgroup: made and configured before the init exists, so it never runs unconstrained.
             var layout = CgroupLayout.Detect();
-            var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout);
+            if (opt.SystemdCgroup) CgroupManager.RequireRunningSystemd();
+            if (opt.SystemdCgroup && spec.Annotations?.Keys.FirstOrDefault(k => k.StartsWith("org.systemd.property.", StringComparison.Ordinal)) is { } sdProp)
+                throw new RuncException("annotation " + sdProp + ": systemd unit properties from annotations are not supported by nrunc");
+            var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout,
+                opt.SystemdCgroup ? new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logger.Warn(m)) : null, m => Logger.Warn(m));
             cleanup.Cgroup = cgroup;
-            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless); // for delete after a killed create
+            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless, (cgroup as Runc.Cgroups.Systemd.SystemdV1Manager)?.UnitName); // for delete after a killed create
             try { cgroup.Create(); }
             catch (SyscallException e) when (NoCgroup.CanGoWithout(e, opt.Rootless, layout, linux)) { cleanup.Cgroup = cgroup = new NoCgroup(layout.Mode); }
             if (linux.Resources != null) cgroup.Apply(linux.Resources);
             if (!opt.Rootless)
             {
-                var rules = (linux.Resources?.Devices ?? []).Select(DeviceRule.FromOci);
-                var nodes = (linux.Devices ?? []).Select(d => new DeviceRule(d.Type == "b" ? 'b' : 'c', d.Major, d.Minor, "rwm", true));
-                cgroup.ApplyDevices(DefaultDevices.ForContainer(rules, nodes));
+                cgroup.ApplyDevices(DeviceRulesFor(linux));
             }
             using var cgroupDir = cgroup.OpenV2DirFd();
             string? rdtDir = null;
@@ -253,6 +255,14 @@ public static class Launcher
         {
             foreach (var fd in fds) fd.Dispose();
         }
+    }
+
+    /// <summary>The device rules runc gives the cgroup: the spec's, its device nodes, and runc's defaults.</summary>
+    public static IReadOnlyList<DeviceRule> DeviceRulesFor(Runc.Oci.Linux linux)
+    {
+        var rules = (linux.Resources?.Devices ?? []).Select(DeviceRule.FromOci);
+        var nodes = (linux.Devices ?? []).Select(d => new DeviceRule(d.Type == "b" ? 'b' : 'c', d.Major, d.Minor, "rwm", true));
+        return DefaultDevices.ForContainer(rules, nodes);
     }
 
     /// <summary>The conversation with the child until it is parked on exec.fifo (or about to exec, for run).</summary>

@@ -155,13 +155,16 @@ public static class ResourceUpdate
 
         if (state.CgroupPaths is not { Count: > 0 } paths)
             throw new RuncException("cannot update resources: the container has no cgroup");
-        var cg = CgroupManager.Load(paths, state.Rootless);
+        var cg = CgroupLoad.For(state, paths);
         var apply = ToApply(request, saved);
         if (apply.Unified is { Count: > 0 }) CgroupManager.Validate(new LinuxResources { Unified = apply.Unified }, cg.Mode,
             Runc.Cgroups.Layout.CgroupLayout.Detect().UnifiedControllers);
         try
         {
-            cg.Apply(apply);
+            // runc's systemd Set: runc update overwrites its config's limits with the request (unset ones 0, a lone cpu
+            // quota or period keeps its saved partner: exactly `apply`), skips devices, and sends that to systemd.
+            if (cg is Runc.Cgroups.Systemd.SystemdV1Manager sd) sd.Update(apply);
+            else cg.Apply(apply);
         }
         catch (RuncException)
         {

@@ -15,9 +15,11 @@ public static class CgroupIntent
 {
     public const string FileName = "cgroup.intent";
 
-    public static void Write(string stateDir, IReadOnlyDictionary<string, string> paths, bool rootless)
+    /// <summary>A "#systemd" line names the unit a systemd-driver create starts (stopped again by delete).</summary>
+    public static void Write(string stateDir, IReadOnlyDictionary<string, string> paths, bool rootless, string? systemdUnit = null)
     {
         var sb = new StringBuilder(rootless ? "rootless\n" : "root\n");
+        if (systemdUnit != null) sb.Append("#systemd\t").Append(systemdUnit).Append('\n');
         foreach (var (controller, path) in paths) sb.Append(controller).Append('\t').Append(path).Append('\n');
         // Atomic, and a full disk fails as `write "...": no space left on device` with nothing half-written.
         ContainerStore.WriteAtomically(Path.Combine(stateDir, FileName), Encoding.UTF8.GetBytes(sb.ToString()), 0x1a4);
@@ -31,13 +33,21 @@ public static class CgroupIntent
         var lines = File.ReadAllLines(file);
         if (lines.Length < 2) return;
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
+        string? unit = null;
         foreach (var line in lines.Skip(1))
         {
+            if (line.StartsWith("#systemd\t", StringComparison.Ordinal)) { unit = line["#systemd\t".Length..]; continue; }
             int tab = line.IndexOf('\t');
             if (tab >= 0) paths[line[..tab]] = line[(tab + 1)..]; // "" (the unified hierarchy) starts with the tab
         }
         if (paths.Count == 0) return;
         var cg = CgroupManager.Load(paths, lines[0] == "rootless");
+        if (unit != null && cg is Runc.Cgroups.V1.V1Manager v1)
+        {
+            // The unit may exist with nothing of ours in it yet: stop it whatever the directories say.
+            new Runc.Cgroups.Systemd.SystemdV1Manager(v1, unit, new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logging.Logger.Warn(m)), m => Logging.Logger.Warn(m)).Destroy();
+            return;
+        }
         if (!cg.Exists()) return;
         try { cg.Thaw(); } catch (Exception e) when (e is RuncException or IOException) { }
         for (int i = 0; i < 100 && cg.GetPids().Count > 0; i++)

@@ -42,6 +42,9 @@ public sealed class TestScope : IDisposable
     /// <summary>The oracle (Debian's runc) with a fresh private root.</summary>
     public Runtime Oracle(string? root = null) => Add(Env.OracleBin, root, "oracle");
 
+    /// <summary>Any runtime binary or wrapper script (e.g. one that sets up a fake systemd) with a fresh private root.</summary>
+    public Runtime Custom(string bin, string name, string? root = null) => Add(bin, root, name);
+
     Runtime Add(string bin, string? root, string name)
     {
         root ??= NewDir("root");
