@@ -13,7 +13,7 @@ public static class CgroupManager
     /// Resolve the container's cgroup directories (no side effects; call <see cref="ICgroupManager.Create"/> next).
     /// cgroupsPath as runc: absolute → under each hierarchy root; relative → under this process's cgroup
     /// (v2: its parent); empty → relative "&lt;containerId&gt;". With the systemd driver it is "slice:prefix:name"
-    /// and resolves to the directory systemd would give that scope (the D-Bus unit itself is not created yet).
+    /// and resolves to the directory systemd gives that unit (the unit itself is started by AddProcess, with the pid).
     /// Resources are validated against the layout here, before anything is created.
     /// </summary>
     public static ICgroupManager Create(LinuxResources? resources, string? cgroupsPath, string containerId,
@@ -25,9 +25,11 @@ public static class CgroupManager
                 systemdBus ?? throw new ArgumentNullException(nameof(systemdBus)), warn ?? (_ => { }));
         string inner;
         bool absolute;
+        SystemdUnitName? unit = null;
         if (systemdDriver)
         {
-            inner = SystemdUnitName.Parse(cgroupsPath, containerId, rootless).CgroupPath;
+            unit = SystemdUnitName.Parse(cgroupsPath, containerId, rootless);
+            inner = unit.CgroupPath;
             absolute = true;
         }
         else
@@ -49,7 +51,11 @@ public static class CgroupManager
                 string parent = CgroupPathRules.Clean(own + "/..");
                 dir = CgroupPathRules.Join(CgroupLayout.HostDir(mount, parent), inner);
             }
-            return new V2Manager(dir, mount.MountPoint, rootless);
+            var fs = new V2Manager(dir, mount.MountPoint, rootless);
+            // runc's unifiedManager (rootless needs the user's own systemd: that stays the directory-only driver).
+            if (unit != null && !rootless)
+                return new SystemdV2Manager(fs, unit, systemdBus ?? throw new ArgumentNullException(nameof(systemdBus)), warn ?? (_ => { }));
+            return fs;
         }
 
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);

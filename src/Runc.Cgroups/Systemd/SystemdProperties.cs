@@ -1,5 +1,4 @@
 using Runc.Cgroups.Devices;
-using Runc.Cgroups.Layout;
 using Runc.Cgroups.V2;
 using Runc.Oci;
 
@@ -12,78 +11,20 @@ public sealed record SystemdProperty(string Name, object Value);
 
 /// <summary>
 /// LinuxResources → systemd unit properties as runc's systemd drivers send them (v1: MemoryLimit, CPUShares,
-/// BlockIOWeight; v2: MemoryMax, CPUWeight, IOWeight ...). Pure: the D-Bus client comes later.
+/// BlockIOWeight; v2: MemoryMax, CPUWeight, TasksMax, the unified keys ...). Pure: the managers send them over D-Bus.
 /// </summary>
 public static class SystemdProperties
 {
     public const ulong Infinity = ulong.MaxValue;
 
-    /// <summary>Properties of a new unit: description, slice, delegation, accounting, pid, then resources.</summary>
-    public static List<SystemdProperty> ForNewUnit(SystemdUnitName unit, int pid, LinuxResources? r, IReadOnlyList<DeviceRule> devices, CgroupMode mode)
-    {
-        var props = new List<SystemdProperty>
-        {
-            new("Description", "libcontainer container " + unit.Name),
-        };
-        if (!unit.UnitName.EndsWith(".slice", StringComparison.Ordinal)) props.Add(new("Slice", unit.Slice));
-        else props.Add(new("Wants", unit.Slice));
-        // Delegate: we write the cgroup files ourselves after systemd made the unit.
-        props.Add(new("Delegate", true));
-        if (pid > 0) props.Add(new("PIDs", new[] { (uint)pid }));
-        props.Add(new("MemoryAccounting", true));
-        props.Add(new("CPUAccounting", true));
-        props.Add(new(mode == CgroupMode.Unified ? "IOAccounting" : "BlockIOAccounting", true));
-        props.Add(new("TasksAccounting", true));
-        props.Add(new("DefaultDependencies", false));
-        props.AddRange(ForResources(r, devices, mode));
-        return props;
-    }
-
-    public static List<SystemdProperty> ForResources(LinuxResources? r, IReadOnlyList<DeviceRule> devices, CgroupMode mode)
-    {
-        var props = new List<SystemdProperty>();
-        props.AddRange(ForDevices(devices));
-        if (r == null) return props;
-        bool v2 = mode == CgroupMode.Unified;
-        if (r.Memory is { } m)
-        {
-            long limit = m.Limit ?? 0;
-            if (v2)
-            {
-                if (limit != 0) props.Add(new("MemoryMax", ToUInt(limit)));
-                if ((m.Reservation ?? 0) != 0) props.Add(new("MemoryLow", ToUInt(m.Reservation!.Value)));
-                long swap = V2Convert.SwapToV2(m.Swap ?? 0, limit);
-                if (swap != 0 || (m.Swap ?? 0) > 0) props.Add(new("MemorySwapMax", ToUInt(swap)));
-            }
-            else if (limit != 0) props.Add(new("MemoryLimit", ToUInt(limit)));
-        }
-        if (r.Cpu is { } c)
-        {
-            if ((c.Shares ?? 0) != 0)
-                props.Add(v2 ? new("CPUWeight", V2Convert.CpuSharesToWeight(c.Shares!.Value)) : new("CPUShares", c.Shares!.Value));
-            AddCpuQuota(props, c.Quota ?? 0, c.Period ?? 0);
-            if (!string.IsNullOrEmpty(c.Cpus)) props.Add(new("AllowedCPUs", RangeToBits(c.Cpus)));
-            if (!string.IsNullOrEmpty(c.Mems)) props.Add(new("AllowedMemoryNodes", RangeToBits(c.Mems)));
-        }
-        if (r.BlockIo?.Weight is ushort w && w != 0)
-            props.Add(v2 ? new("IOWeight", V2Convert.BlkioWeightToIoWeight(w)) : new("BlockIOWeight", (ulong)w));
-        if (r.Pids is { } p && p.Limit != 0)
-            props.Add(new("TasksMax", p.Limit > 0 ? (ulong)p.Limit : Infinity));
-        return props;
-    }
-
     /// <summary>
     /// systemd keeps CPU quota as a whole percentage, so runc rounds the per-second value up to 10 ms
     /// (1%) steps, letting the container still set its exact cfs quota below it. Quota -1 = unlimited.
+    /// CPUQuotaPeriodUSec needs systemd 242 (the version is asked only when a period is set).
     /// </summary>
-    public static void AddCpuQuota(List<SystemdProperty> props, long quota, ulong period)
+    private static void AddCpuQuota(List<SystemdProperty> props, long quota, ulong period, Func<int> systemdVersion)
     {
-        if (period != 0) props.Add(new("CPUQuotaPeriodUSec", period));
-        AddCpuQuotaPerSec(props, quota, period);
-    }
-
-    private static void AddCpuQuotaPerSec(List<SystemdProperty> props, long quota, ulong period)
-    {
+        if (period != 0 && systemdVersion() >= 242) props.Add(new("CPUQuotaPeriodUSec", period));
         if (quota == 0 && period == 0) return;
         ulong perSec = Infinity;
         if (quota > 0)
@@ -93,6 +34,14 @@ public static class SystemdProperties
             if (perSec % 10_000 != 0) perSec = (perSec / 10_000 + 1) * 10_000;
         }
         props.Add(new("CPUQuotaPerSecUSec", perSec));
+    }
+
+    /// <summary>runc's addCpuset: AllowedCPUs/AllowedMemoryNodes need systemd 244 (the files are written anyway).</summary>
+    private static void AddCpuset(List<SystemdProperty> props, string cpus, string mems, Func<int> systemdVersion)
+    {
+        if ((cpus.Length == 0 && mems.Length == 0) || systemdVersion() < 244) return;
+        if (cpus.Length > 0) props.Add(new("AllowedCPUs", RangeToBits(cpus)));
+        if (mems.Length > 0) props.Add(new("AllowedMemoryNodes", RangeToBits(mems)));
     }
 
     /// <summary>A cpuset list ("0-2,7") as systemd's little-endian bitmask bytes.</summary>
@@ -192,10 +141,13 @@ public static class SystemdProperties
         return null;
     }
 
-    // ---- cgroup v1 (runc's legacyManager) -------------------------------------------------------------------------
+    /// <summary>StartTransientUnit properties of runc's Apply (v1: BlockIOAccounting, v2: IOAccounting): no resources
+    /// (they follow with SetUnitProperties).</summary>
+    public static List<SystemdProperty> ForNewUnitV1(SystemdUnitName unit, int pid) => ForNewUnit(unit, pid, "BlockIOAccounting");
 
-    /// <summary>StartTransientUnit properties of runc's v1 Apply: no resources (they follow with SetUnitProperties).</summary>
-    public static List<SystemdProperty> ForNewUnitV1(SystemdUnitName unit, int pid)
+    public static List<SystemdProperty> ForNewUnitV2(SystemdUnitName unit, int pid) => ForNewUnit(unit, pid, "IOAccounting");
+
+    private static List<SystemdProperty> ForNewUnit(SystemdUnitName unit, int pid, string ioAccounting)
     {
         var props = new List<SystemdProperty> { new("Description", "libcontainer container " + unit.Name) };
         if (unit.UnitName.EndsWith(".slice", StringComparison.Ordinal)) props.Add(new("Wants", unit.Slice));
@@ -207,7 +159,7 @@ public static class SystemdProperties
         if (pid != -1) props.Add(new("PIDs", new[] { (uint)pid }));
         props.Add(new("MemoryAccounting", true));
         props.Add(new("CPUAccounting", true));
-        props.Add(new("BlockIOAccounting", true));
+        props.Add(new(ioAccounting, true));
         props.Add(new("TasksAccounting", true));
         props.Add(new("DefaultDependencies", false));
         return props;
@@ -221,20 +173,89 @@ public static class SystemdProperties
         var props = ForDevices(devices, exists, deviceGroup, warn);
         if (r.Memory?.Limit is long mem && mem != 0) props.Add(new("MemoryLimit", unchecked((ulong)mem)));
         if (r.Cpu?.Shares is ulong shares && shares != 0) props.Add(new("CPUShares", shares));
-        long quota = r.Cpu?.Quota ?? 0;
-        ulong period = r.Cpu?.Period ?? 0;
-        if (period != 0 && systemdVersion() >= 242) props.Add(new("CPUQuotaPeriodUSec", period));
-        AddCpuQuotaPerSec(props, quota, period);
+        AddCpuQuota(props, r.Cpu?.Quota ?? 0, r.Cpu?.Period ?? 0, systemdVersion);
         if (r.BlockIo?.Weight is ushort w && w != 0) props.Add(new("BlockIOWeight", (ulong)w));
-        if (r.Pids is { } p && (p.Limit > 0 || p.Limit == -1)) props.Add(new("TasksMax", unchecked((ulong)p.Limit)));
-        string cpus = r.Cpu?.Cpus ?? "", mems = r.Cpu?.Mems ?? "";
-        if ((cpus.Length > 0 || mems.Length > 0) && systemdVersion() >= 244)
-        {
-            if (cpus.Length > 0) props.Add(new("AllowedCPUs", RangeToBits(cpus)));
-            if (mems.Length > 0) props.Add(new("AllowedMemoryNodes", RangeToBits(mems)));
-        }
+        AddTasksMax(props, r.Pids);
+        AddCpuset(props, r.Cpu?.Cpus ?? "", r.Cpu?.Mems ?? "", systemdVersion);
         return props;
     }
+
+    /// <summary>runc sends TasksMax only for a positive limit or -1 (infinity).</summary>
+    private static void AddTasksMax(List<SystemdProperty> props, LinuxPids? p)
+    {
+        if (p != null && (p.Limit > 0 || p.Limit == -1)) props.Add(new("TasksMax", unchecked((ulong)p.Limit)));
+    }
+
+    // ---- cgroup v2 (runc's unifiedManager) ------------------------------------------------------------------------
+
+    /// <summary>runc's genV2ResourcesProperties, in its order: devices, MemoryMax, MemoryLow, MemorySwapMax (swap alone),
+    /// CPUWeight (from shares), the cpu quota, TasksMax, the cpuset, then the unified keys systemd knows. No IOWeight:
+    /// runc 1.1.5 leaves io to the files.</summary>
+    public static List<SystemdProperty> ForResourcesV2(LinuxResources r, IReadOnlyList<DeviceRule> devices, Func<int> systemdVersion,
+        Action<string>? warn = null, Func<string, bool>? exists = null, Func<char, long, string?>? deviceGroup = null)
+    {
+        var props = ForDevices(devices, exists, deviceGroup, warn);
+        long limit = r.Memory?.Limit ?? 0;
+        if (limit != 0) props.Add(new("MemoryMax", unchecked((ulong)limit)));
+        if (r.Memory?.Reservation is long low && low != 0) props.Add(new("MemoryLow", unchecked((ulong)low)));
+        long swap = V2Convert.SwapToV2(r.Memory?.Swap ?? 0, limit);
+        if (swap != 0) props.Add(new("MemorySwapMax", unchecked((ulong)swap)));
+        ulong weight = V2Convert.CpuSharesToWeight(r.Cpu?.Shares ?? 0);
+        if (weight != 0) props.Add(new("CPUWeight", weight));
+        AddCpuQuota(props, r.Cpu?.Quota ?? 0, r.Cpu?.Period ?? 0, systemdVersion);
+        AddTasksMax(props, r.Pids);
+        AddCpuset(props, r.Cpu?.Cpus ?? "", r.Cpu?.Mems ?? "", systemdVersion);
+        if (r.Unified != null) AddUnified(props, r.Unified, systemdVersion);
+        return props;
+    }
+
+    /// <summary>runc's unifiedResToSystemdProps: the cgroup2 keys systemd has a property for; every other key is left
+    /// to the files (they are all written anyway).</summary>
+    public static void AddUnified(List<SystemdProperty> props, IReadOnlyDictionary<string, string> unified, Func<int> systemdVersion)
+    {
+        foreach (var (key, raw) in unified)
+        {
+            if (key.Contains('/')) throw new RuncException("unified resource \"" + key + "\" must be a file name (no slashes)");
+            if (!key.Contains('.')) throw new RuncException("unified resource \"" + key + "\" must be in the form CONTROLLER.PARAMETER");
+            string v = raw.Trim();
+            switch (key)
+            {
+                case "cpu.max":
+                    string[] f = v.Split((char[])[' ', '\t', '\n'], StringSplitOptions.RemoveEmptyEntries);
+                    if (f.Length is < 1 or > 2) throw new RuncException("unified resource \"" + key + "\" value invalid: \"" + v + "\"");
+                    long quota = 0; // "max": unlimited
+                    if (f[0] != "max" && !long.TryParse(f[0], System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out quota))
+                        throw ConversionError(key, f[0]);
+                    ulong period = 100_000;
+                    if (f.Length == 2) period = ParseUnsigned(key, f[1]);
+                    AddCpuQuota(props, quota, period, systemdVersion);
+                    break;
+                case "cpu.weight":
+                    props.Add(new("CPUWeight", ParseUnsigned(key, v)));
+                    break;
+                case "cpuset.cpus" or "cpuset.mems":
+                    byte[] bits;
+                    try { bits = RangeToBits(v); }
+                    catch (RuncException e) { throw new RuncException("unified resource \"" + key + "\"=\"" + v + "\" conversion error: " + e.Message); }
+                    if (systemdVersion() >= 244) props.Add(new(key == "cpuset.cpus" ? "AllowedCPUs" : "AllowedMemoryNodes", bits));
+                    break;
+                case "memory.high" or "memory.low" or "memory.min" or "memory.max" or "memory.swap.max" or "pids.max":
+                    string name = key switch
+                    {
+                        "memory.high" => "MemoryHigh", "memory.low" => "MemoryLow", "memory.min" => "MemoryMin",
+                        "memory.max" => "MemoryMax", "memory.swap.max" => "MemorySwapMax", _ => "TasksMax",
+                    };
+                    props.Add(new(name, v == "max" ? Infinity : ParseUnsigned(key, v)));
+                    break;
+            }
+        }
+    }
+
+    private static ulong ParseUnsigned(string key, string v) =>
+        ulong.TryParse(v, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out ulong n) ? n : throw ConversionError(key, v);
+
+    private static RuncException ConversionError(string key, string v) =>
+        new("unified resource \"" + key + "\" value conversion error: invalid number \"" + v + "\"");
 
     /// <summary>runc's systemdVersionAtoi (its unanchored `v?([0-9]+)`): the first run of ASCII digits of
     /// "v245.4-1.fc32", "245", ... (a loop rather than Regex, which would add about 250 KB to the binary).</summary>
@@ -249,6 +270,4 @@ public static class SystemdProperties
             throw new RuncException("can't parse version " + text);
         return v;
     }
-
-    private static ulong ToUInt(long v) => v < 0 ? Infinity : (ulong)v;
 }

@@ -131,7 +131,7 @@ public static class Launcher
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout,
                 opt.SystemdCgroup ? new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logger.Warn(m)) : null, m => Logger.Warn(m));
             cleanup.Cgroup = cgroup;
-            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless, (cgroup as Runc.Cgroups.Systemd.SystemdV1Manager)?.UnitName); // for delete after a killed create
+            CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless, (cgroup as Runc.Cgroups.Systemd.SystemdManager)?.UnitName); // for delete after a killed create
             try { cgroup.Create(); }
             catch (SyscallException e) when (NoCgroup.CanGoWithout(e, opt.Rootless, layout, linux)) { cleanup.Cgroup = cgroup = new NoCgroup(layout.Mode); }
             if (linux.Resources != null) cgroup.Apply(linux.Resources);

@@ -163,7 +163,7 @@ public static class ResourceUpdate
         {
             // runc's systemd Set: runc update overwrites its config's limits with the request (unset ones 0, a lone cpu
             // quota or period keeps its saved partner: exactly `apply`), skips devices, and sends that to systemd.
-            if (cg is Runc.Cgroups.Systemd.SystemdV1Manager sd) sd.Update(apply);
+            if (cg is Runc.Cgroups.Systemd.SystemdManager sd) sd.Update(apply);
             else cg.Apply(apply);
         }
         catch (RuncException)

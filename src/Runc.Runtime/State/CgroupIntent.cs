@@ -42,11 +42,17 @@ public static class CgroupIntent
         }
         if (paths.Count == 0) return;
         var cg = CgroupManager.Load(paths, lines[0] == "rootless");
-        if (unit != null && cg is Runc.Cgroups.V1.V1Manager v1)
+        if (unit != null)
         {
             // The unit may exist with nothing of ours in it yet: stop it whatever the directories say.
-            new Runc.Cgroups.Systemd.SystemdV1Manager(v1, unit, new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logging.Logger.Warn(m)), m => Logging.Logger.Warn(m)).Destroy();
-            return;
+            var bus = new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logging.Logger.Warn(m));
+            Runc.Cgroups.Systemd.SystemdManager? sd = cg switch
+            {
+                Runc.Cgroups.V1.V1Manager v1 => new Runc.Cgroups.Systemd.SystemdV1Manager(v1, unit, bus, m => Logging.Logger.Warn(m)),
+                Runc.Cgroups.V2.V2Manager v2 => new Runc.Cgroups.Systemd.SystemdV2Manager(v2, unit, bus, m => Logging.Logger.Warn(m)),
+                _ => null,
+            };
+            if (sd != null) { sd.Destroy(); return; }
         }
         if (!cg.Exists()) return;
         try { cg.Thaw(); } catch (Exception e) when (e is RuncException or IOException) { }
