@@ -31,10 +31,11 @@ public sealed class FeaturesTests(Xunit.Abstractions.ITestOutputHelper output) :
         Assert.True(linux["seccomp"]!["enabled"]!.GetValue<bool>());
         Assert.Contains("SCMP_ACT_ERRNO", linux["seccomp"]!["actions"]!.AsArray().Select(n => n!.GetValue<string>()));
         Assert.Contains("createContainer", f["hooks"]!.AsArray().Select(n => n!.GetValue<string>()));
-        // Not implemented, so not advertised: AppArmor and SELinux labels, the systemd cgroup driver.
+        // Not implemented, so not advertised: AppArmor and SELinux labels, systemd's user instance (rootless).
         Assert.False(linux["apparmor"]!["enabled"]!.GetValue<bool>());
         Assert.False(linux["selinux"]!["enabled"]!.GetValue<bool>());
-        Assert.False(linux["cgroup"]!["systemd"]!.GetValue<bool>());
+        Assert.True(linux["cgroup"]!["systemd"]!.GetValue<bool>());
+        Assert.False(linux["cgroup"]!["systemdUser"]!.GetValue<bool>());
     }
 
     /// <summary>Seccomp actions are what this kernel can return: the kernel's own list (actions_avail) is the witness.</summary>

@@ -20,7 +20,7 @@ internal static class FeaturesCommand
             {
                 Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
                 Capabilities = [.. Capabilities.All],
-                Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = false, SystemdUser = false, Rdma = true },
+                Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
                 Seccomp = new FeaturesSeccomp
                 {
                     // Probed on the running kernel, as runc/libseccomp do for the flags (and the kernel's
