@@ -390,7 +390,10 @@ public sealed partial class RootlessTests(Xunit.Abstractions.ITestOutputHelper o
         var mine = See(RootlessBinary.Path_);
         Assert.Equal(7, mine.Rc);
         Assert.Matches("^/dev/pts/[0-9]+\nstdio-tty\n20 70\nout-42\n$", mine.Out);
+        // runc 1.1.5 under load sometimes loses the race between its console set-up and the workload's first ioctl
+        // ("stty: standard input: ..."): take its first clean answer out of three.
         var want = See(Env.OracleBin);
+        for (int i = 0; i < 2 && want.Out.Contains("stty:"); i++) want = See(Env.OracleBin);
         Assert.Equal(want.Rc, mine.Rc);
         static string Pts(string o) => System.Text.RegularExpressions.Regex.Replace(o, "/dev/pts/[0-9]+", "/dev/pts/N");
         Assert.Equal(Pts(want.Out), Pts(mine.Out));
