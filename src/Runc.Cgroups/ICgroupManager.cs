@@ -54,8 +54,9 @@ public interface ICgroupManager
     /// <summary>The numbers behind <c>events --stats</c>.</summary>
     CgroupStats GetStats();
 
-    /// <summary>An O_PATH|O_DIRECTORY fd of the cgroup2 directory for CLONE_INTO_CGROUP; null on v1 and hybrid.</summary>
-    SafeFd? OpenV2DirFd();
+    /// <summary>What a new process needs to enter the cgroup(s) by itself (<see cref="CgroupJoin"/>: no global cgroup
+    /// lock, no RCU grace period); null when the parent must move it with <see cref="AddProcess"/> instead.</summary>
+    CgroupJoin? OpenJoin();
 
     /// <summary>A source of OOM notifications for <c>events</c>; null when there is no memory controller.</summary>
     OomMonitor? OpenOomMonitor();

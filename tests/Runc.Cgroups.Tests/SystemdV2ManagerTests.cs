@@ -108,7 +108,7 @@ public sealed class SystemdV2ManagerTests : IDisposable
         m.Apply(Realistic());
         Assert.Empty(bus.Calls); // nothing exists before the init's pid is known
         Assert.False(Directory.Exists(Scope("pfx-c1.scope")));
-        Assert.Null(m.OpenV2DirFd()); // no CLONE_INTO_CGROUP: systemd places the init
+        Assert.Null(m.OpenJoin()); // no CLONE_INTO_CGROUP: systemd places the init
         m.AddProcess(999999942);
 
         Assert.Equal([

@@ -86,6 +86,47 @@ public sealed class FailedCreateLeavesNothingTests(ITestOutputHelper output) : I
         Check.Fails(rt.Run("state", id), Sentinels.DoesNotExist);
     }
 
+    /// <summary>
+    /// The container's processes move themselves into the v1 cgroups (Runc.Cgroups.CgroupJoin). A move the kernel
+    /// refuses for real: a SCHED_RR task may not enter a cpu cgroup without an RT budget (a new cgroup's
+    /// cpu.rt_runtime_us is 0), so `chrt -r 1` makes both runtimes fail there. runc's sentence, with the file nrunc
+    /// writes (tasks, where runc writes cgroup.procs); create/run leave nothing, a refused exec leaves no process.
+    /// </summary>
+    [PrivilegedTheory]
+    [InlineData("create")]
+    [InlineData("run")]
+    [InlineData("exec")]
+    public void ARefusedCgroupMove_IsRuncsError_AndLeavesNothing(string verb)
+    {
+        Assert.True(File.Exists("/sys/fs/cgroup/cpu/cpu.rt_runtime_us"), "this test needs a cgroup v1 cpu hierarchy with RT group scheduling");
+        var rt = _s.Runtime();
+        var b = _s.Bundle("sleep", "1000");
+        var id = _s.NewId("rt");
+        string[] Chrt(params string[] args) => ["chrt", "-r", "1", .. rt.Argv(args)];
+        var pattern = @"unable to start container process: unable to apply cgroup configuration: write /sys/fs/cgroup/cpu(,cpuacct)?/(\S+/)?" + id + "/tasks: invalid argument";
+        if (verb == "exec")
+        {
+            Check.Ok(rt.Run("run", "-d", "--bundle", b.Dir, id));
+            try
+            {
+                var e = Subprocess.Run(_s.IoDir, Chrt("exec", id, "true"));
+                _s.Log(e.Describe());
+                Assert.NotEqual(0, e.ExitCode);
+                Assert.Matches(pattern, e.Stderr);
+                var ps = System.Text.Json.Nodes.JsonNode.Parse(rt.Run("ps", "--format", "json", id).Stdout)!.AsArray();
+                Assert.Single(ps); // only the init: the refused process is gone
+            }
+            finally { rt.Run("delete", "-f", id); }
+            return;
+        }
+        var r = Subprocess.Run(_s.IoDir, Chrt([.. (verb == "run" ? new[] { "run", "-d" } : ["create"]), "--bundle", b.Dir, id]));
+        _s.Log(r.Describe());
+        Assert.Equal(1, r.ExitCode);
+        Assert.Matches(pattern, r.Stderr);
+        Check.NoLeftovers(_s.LeftoversFor(rt, id), $"refused cgroup move ({verb})");
+        Assert.Empty(rt.DirsUnderRoot());
+    }
+
     /// <summary>A hook on the host that exits 1. The container process already exists when it runs.</summary>
     static JsonObject Hook(string kind) =>
         new() { [kind] = new JsonArray(new JsonObject { ["path"] = "/bin/sh", ["args"] = new JsonArray((JsonNode)"sh", "-c", "exit 1") }) };

@@ -22,6 +22,17 @@ public sealed class ExecPlannerTests
     static List<OpCode> Codes(PlanBuilder p) => p.Ops.Select(o => o.Code).ToList();
 
     [Fact]
+    public void Plan_JoinsTheV1CgroupsItself_BeforeWaitingForTheParent()
+    {
+        using var cpu = Runc.Linux.SafeFd.Open("/dev/null", Runc.Linux.Interop.Libc.O_RDONLY);
+        using var mem = Runc.Linux.SafeFd.Open("/dev/null", Runc.Linux.Interop.Libc.O_RDONLY);
+        var plan = ExecPlanner.Plan(Proc(), new ExecPlanOptions { CgroupTasks = [(cpu, "/cg/cpu/c1"), (mem, "/cg/memory/c1")] });
+        Assert.Equal([OpCode.JoinCgroup, OpCode.JoinCgroup, OpCode.SyncWait], Codes(plan).Take(3));
+        Assert.Equal([(long)cpu.Fd, mem.Fd], plan.Ops.Take(2).Select(o => o.A));
+        Assert.Equal("unable to apply cgroup configuration: write /cg/memory/c1/tasks", plan.Descriptions[1]);
+    }
+
+    [Fact]
     public void Plan_OrdersTheSteps_LikeRuncsSetnsInit()
     {
         var joins = new[] { "cgroup", "network", "mount", "user", "uts", "ipc" }.Select((t, i) => new NamespaceJoin(t, 10 + i)).ToList();

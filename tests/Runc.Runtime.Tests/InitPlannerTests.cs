@@ -42,6 +42,24 @@ public class InitPlannerTests
         Assert.Equal(5, plan.Ops[0].A);
     }
 
+    /// <summary>CgroupJoin: the child writes "0" into each v1 tasks fd first, before it waits for the parent and before
+    /// the cgroup namespace is made (whose root must be the container's cgroup).</summary>
+    [Fact]
+    public void CgroupJoinsComeFirst_BeforeTheWaitAndTheCgroupNamespace()
+    {
+        using var tasks = Runc.Linux.SafeFd.Open("/dev/null", Runc.Linux.Interop.Libc.O_RDONLY);
+        var o = Options();
+        var withJoin = new LaunchOptions { Bundle = o.Bundle, Rootfs = o.Rootfs, CloseInChild = [5], CgroupTasks = [(tasks, "/sys/fs/cgroup/cpu/c1")] };
+        var spec = Default();
+        spec.Linux!.Namespaces!.Add(new LinuxNamespace { Type = "cgroup" });
+        var plan = InitPlanner.Plan(spec, withJoin, null).Plan;
+        Assert.Equal([OpCode.CloseFd, OpCode.JoinCgroup, OpCode.SyncWait], plan.Ops.Take(3).Select(op => op.Code));
+        Assert.Equal(tasks.Fd, plan.Ops[1].A);
+        Assert.Equal("unable to apply cgroup configuration: write /sys/fs/cgroup/cpu/c1/tasks", plan.Descriptions[1]);
+        Assert.Contains(plan.Ops, op => op.Code == OpCode.Unshare && op.A == (long)Runc.Linux.K.CLONE_NEWCGROUP);
+        Assert.DoesNotContain(InitPlanner.Plan(Default(), Options(), null).Plan.Ops, op => op.Code == OpCode.JoinCgroup);
+    }
+
     [Fact]
     public void SeccompIsLastBeforeExecWhenNoNewPrivileges()
     {

@@ -153,7 +153,7 @@ public abstract class SystemdManager : ICgroupManager
     public void Signal(int signal) => _fs.Signal(signal);
     public CgroupStats GetStats() => _fs.GetStats();
     /// <summary>None: the unit's cgroup does not exist before the clone (systemd puts the init there).</summary>
-    public SafeFd? OpenV2DirFd() => null;
+    public CgroupJoin? OpenJoin() => null;
     public OomMonitor? OpenOomMonitor() => _fs.OpenOomMonitor();
 
     /// <summary>runc's Destroy: stop the unit, then remove every directory whatever that said (some were made by us,

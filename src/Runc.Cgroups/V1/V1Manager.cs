@@ -264,7 +264,8 @@ public sealed class V1Manager : ICgroupManager
 
     public CgroupStats GetStats() => V1StatsReader.Read(_paths, _hugePageSizes ??= StatsParsing.HugePageSizes());
 
-    public SafeFd? OpenV2DirFd() => null;
+    /// <summary>Rootless: null, the parent's AddProcess skips hierarchies it may not write (as runc).</summary>
+    public CgroupJoin? OpenJoin() => _rootless ? null : CgroupJoin.Open(_paths);
 
     public OomMonitor? OpenOomMonitor() =>
         _paths.TryGetValue("memory", out string? mem) ? OomMonitor.OpenV1(mem) : null;

@@ -144,8 +144,7 @@ public sealed class V2Manager : ICgroupManager
 
     public CgroupStats GetStats() => V2StatsReader.Read(_dir, _hugePageSizes ??= StatsParsing.HugePageSizes());
 
-    /// <summary>O_RDONLY (not O_PATH): clone3's CLONE_INTO_CGROUP takes either, but bpf attach refuses O_PATH.</summary>
-    public SafeFd? OpenV2DirFd() => SafeFd.Open(_dir, O_RDONLY | O_DIRECTORY);
+    public CgroupJoin? OpenJoin() => CgroupJoin.Open(Paths);
 
     public OomMonitor? OpenOomMonitor() => CgroupFile.Exists(_dir, "memory.events") ? OomMonitor.OpenV2(_dir) : null;
 }

@@ -105,6 +105,7 @@ public static class Executor
         var fds = new List<SafeFd>();
         int pid = 0;
         SafeFd? pidfdSocket = null;
+        CgroupJoin? selfJoin = null;
         try
         {
             int initPid = state.InitPid;
@@ -133,9 +134,11 @@ public static class Executor
             var procFd = ProcFs.OpenVerified();
             fds.Add(procFd);
 
-            // The cgroup: v2 → CLONE_INTO_CGROUP (atomic); v1/hybrid → the parent writes the pid before Continue.
+            // The cgroup: v2 → CLONE_INTO_CGROUP (atomic); v1/hybrid → the child moves itself (CgroupJoin), or, with
+            // execCPUAffinity (ordered around the move), --cgroup sub-paths or rootless, the parent writes the pid.
             var paths = state.CgroupPaths ?? new Dictionary<string, string>();
             bool unified = paths.Count == 1 && paths.ContainsKey("");
+            var affinity = Affinity(process.ExecCpuAffinity);
             SafeFd? cgroupDir = null;
             if (unified)
             {
@@ -145,6 +148,11 @@ public static class Executor
                 fds.Add(cgroupDir);
             }
             else if (subCgroups is { Count: > 0 }) ValidateV1Sub(paths, subCgroups);
+            else if (paths.Count > 0 && !state.Rootless && affinity.Initial is null && !affinity.FinalRequired)
+            {
+                selfJoin = CgroupJoin.Open(paths);
+                cgroupDir = selfJoin.IntoCgroup2; // hybrid: the cgroup2 directory
+            }
 
             // The pid namespace: joined here, so that the child is born inside. A rootless parent may not join it
             // (only the container's user namespace grants that): then the child joins it after the user namespace
@@ -172,19 +180,21 @@ public static class Executor
                 SetgroupsDenied = joinsUserNs && SetgroupsDenied(initPid),
                 AppArmorProfile = appArmor,
                 ChildJoinsPidNsFd = childJoinsPid,
+                CgroupTasks = selfJoin?.V1Tasks ?? [],
             };
             var plan = ExecPlanner.Plan(process, o);
-            var affinity = Affinity(process.ExecCpuAffinity);
             using var sync = SyncChannel.Create();
             using var native = plan.Build(sync.Child.Fd, procFd.Fd);
 
             pid = ClonePoint.Spawn(native, 0, cgroupDir?.Fd ?? -1);
+            bool joinedItself = selfJoin != null;
+            selfJoin?.Dispose(); // the child has its own copies
             sync.CloseChildEnd();
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 
             SetAffinity(pid, affinity.Initial, true, "initial");
-            if (!unified) AddToV1(paths, subCgroups, pid, state.Rootless);
+            if (!unified && !joinedItself) AddToV1(paths, subCgroups, pid, state.Rootless);
             SetAffinity(pid, affinity.Final, affinity.FinalRequired, "final");
             sync.Send(SyncMessage.Continue);
             WaitExec(sync, native, plan, ref pid, () => SeccompAgent.StateFor(spec.Linux?.Seccomp, pid, new Runc.Oci.State
@@ -215,14 +225,16 @@ public static class Executor
         {
             foreach (var fd in fds) fd.Dispose();
             pidfdSocket?.Dispose();
+            selfJoin?.Dispose();
         }
     }
 
     /// <summary>process.execCPUAffinity as runc 1.2 applies it, both set by the parent so they cannot race: "initial"
     /// right after the clone, before the move into the cgroup (runc's parent thread has it before its fork);
     /// "final" right after the move; with only initial the kernel decides (a cpuset move resets it); with neither,
-    /// every CPU, so the process does not inherit ours (the kernel still clamps the mask to the cgroup's cpuset).
-    /// Parsed before the clone.</summary>
+    /// every CPU, so the process does not inherit ours (the kernel still clamps the mask to the cgroup's cpuset; when
+    /// the child moves itself into the cgroups this may come before its cpuset move, which sets the cpuset's CPUs: the
+    /// same result). Parsed before the clone.</summary>
     private static (ulong[]? Initial, ulong[]? Final, bool FinalRequired) Affinity(CpuAffinity? affinity)
     {
         ulong[]? initial = affinity?.Initial is { Length: > 0 } i ? ExtrasPlanner.AffinityMask(i, "initial") : null;

@@ -139,7 +139,7 @@ public static class Launcher
             {
                 cgroup.ApplyDevices(DeviceRulesFor(linux));
             }
-            using var cgroupDir = cgroup.OpenV2DirFd();
+            using var cgroupJoin = cgroup.OpenJoin();
             string? rdtDir = null;
             if (linux.IntelRdt is { } rdt)
             {
@@ -189,6 +189,7 @@ public static class Launcher
                 LastCap = KernelInfo.LastCap(),
                 CgroupBinds = CgroupBinds(layout, cgroup, opt.Rootless),
                 CgroupV2 = layout.Mode == CgroupMode.Unified,
+                CgroupTasks = cgroupJoin?.V1Tasks ?? [],
                 JoinFds = joins,
                 HasRuntimeHooks = hasHooks,
                 // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).
@@ -210,7 +211,8 @@ public static class Launcher
 
             if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
                 throw SyscallException.Last($"join pid namespace \"{namespaces.First(n => n.Type == "pid").Path}\"");
-            int pid = ClonePoint.Spawn(native, planned.CloneFlags, cgroupDir?.Fd ?? -1);
+            int pid = ClonePoint.Spawn(native, planned.CloneFlags, cgroupJoin?.IntoCgroup2?.Fd ?? -1);
+            cgroupJoin?.Dispose(); // the child has its own copies
             cleanup.InitPid = pid;
             sync.CloseChildEnd();
             if (pidfdSocket != null) PidfdSocket.Send(pidfdSocket, pid, "standard");
@@ -218,7 +220,7 @@ public static class Launcher
             fds.Clear();
 
             if (newUserNs) IdMaps.Write(pid, linux.UidMappings, linux.GidMappings, RootlessConfig.RootlessEuid);
-            if (cgroupDir is null) cgroup.AddProcess(pid);
+            if (cgroupJoin is null) cgroup.AddProcess(pid);
             if (rdtDir != null) IntelRdt.AddTask(rdtDir, pid);
             if (linux.NetDevices is { Count: > 0 } netDevices) NetDevices.MoveIn(netDevices, pid);
             sync.Send(SyncMessage.Continue);

@@ -27,7 +27,7 @@ public sealed class NoCgroup(CgroupMode mode) : ICgroupManager
     public void Signal(int signal) { }
     public void Destroy() { }
     public CgroupStats GetStats() => new();
-    public SafeFd? OpenV2DirFd() => null;
+    public CgroupJoin? OpenJoin() => null;
     public OomMonitor? OpenOomMonitor() => null;
 
     /// <summary>

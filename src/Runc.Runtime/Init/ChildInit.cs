@@ -187,6 +187,7 @@ internal static unsafe partial class ChildInit
             case OpCode.Exit: Raw.ExitGroup((int)op->A); return 0;
             case OpCode.CloseFd: Raw.Close((int)op->A); return 0;
             case OpCode.ForkIntoPidns: return ForkIntoPidns(ref ctx, op, step);
+            case OpCode.JoinCgroup: return JoinCgroup((int)op->A);
             case OpCode.SetnsPath:
             {
                 int fd = Raw.OpenAt(Interop.Libc.AT_FDCWD, S(ref ctx, op->A), Interop.Libc.O_RDONLY | Interop.Libc.O_CLOEXEC, 0);
@@ -201,6 +202,16 @@ internal static unsafe partial class ChildInit
     }
 
     // ---- sync channel -------------------------------------------------------------------------------------
+
+    /// <summary>"0" into a v1 tasks file moves the calling thread, here the whole process (see CgroupJoin).</summary>
+    private static int JoinCgroup(int tasksFd)
+    {
+        nint n;
+        do n = Raw.Write(tasksFd, "0"u8.AsPointer(), 1); while (n < 0 && Raw.Errno == Errno.EINTR);
+        int err = n < 0 ? Raw.Errno : 0;
+        Raw.Close(tasksFd);
+        return err;
+    }
 
     private static int SyncWait(ref Ctx ctx)
     {

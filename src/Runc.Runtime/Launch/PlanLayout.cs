@@ -65,6 +65,8 @@ public enum OpCode : int
     SetnsPath,           // A = path of a namespace file (e.g. /proc/self/ns/time_for_children), B = CLONE_NEW* type
     ForkIntoPidns,       // A = pid namespace fd: setns (after the user namespace gave the right), clone(CLONE_PARENT): the
                          // new process goes on with the plan, this one reports its pid (SyncMessage.Pid, in Errno) and exits 0
+    JoinCgroup,          // A = fd of a v1 hierarchy's "tasks" file opened by the parent: write "0" (this single-threaded
+                         // process moves itself, no global cgroup lock: Runc.Cgroups.CgroupJoin), then close the fd
 }
 
 [Flags]

@@ -32,6 +32,8 @@ public sealed class ExecPlanOptions
     /// <summary>The container's pid namespace when the parent may not join it (rootless: only its user namespace
     /// grants that): the child joins it after the user namespace and forks (<see cref="OpCode.ForkIntoPidns"/>); -1 otherwise.</summary>
     public int ChildJoinsPidNsFd { get; init; } = -1;
+    /// <summary>v1 hierarchies the child moves itself into first; empty when the parent moves it (see CgroupJoin).</summary>
+    public IReadOnlyList<(Runc.Linux.SafeFd Fd, string Dir)> CgroupTasks { get; init; } = [];
 }
 
 /// <summary>
@@ -55,8 +57,9 @@ public static class ExecPlanner
         if (process.Args is not { Count: > 0 }) throw new RuncException("args must not be empty");
         var plan = new PlanBuilder();
 
-        // 1. The parent sets the initial CPU affinity, puts us in the container's cgroup(s) (v1) and sets the final
-        //    affinity before releasing us.
+        // 1. Into the container's v1 cgroups by ourselves, unless the parent does it: it sets the initial CPU
+        //    affinity, moves us (execCPUAffinity, --cgroup sub-paths, rootless) and sets the final affinity, then releases us.
+        CgroupPlanner.AddJoins(plan, o.CgroupTasks);
         plan.Add(OpCode.SyncWait, "wait for the parent");
 
         // 2. rlimits first: once in the container's user namespace we could no longer raise a hard limit

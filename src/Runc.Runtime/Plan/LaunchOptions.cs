@@ -21,6 +21,8 @@ public sealed class LaunchOptions
     /// <summary>Mount destination → host directory for cgroup v1 binds (no cgroupns), filled by the cgroup manager.</summary>
     public IReadOnlyList<CgroupBind> CgroupBinds { get; init; } = Array.Empty<CgroupBind>();
     public bool CgroupV2 { get; init; }
+    /// <summary>v1 hierarchies the child moves itself into first (fd of the "tasks" file, directory for messages).</summary>
+    public IReadOnlyList<(Runc.Linux.SafeFd Fd, string Dir)> CgroupTasks { get; init; } = [];
     /// <summary>Joined namespace fds by spec type ("network" → fd), opened by the parent.</summary>
     public IReadOnlyDictionary<string, int> JoinFds { get; init; } = new Dictionary<string, int>();
     /// <summary>setgroups is denied in the container's user namespace (rootless single mapping).</summary>
