@@ -11,13 +11,8 @@ namespace Runc.Privileged.Tests;
 /// root is empty or absent, no process, no cgroup. Every case fails the same way under runc 1.1.5 (verified), except
 /// the ones in <see cref="StrongerCases"/>.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class BadConfigTests(ITestOutputHelper output) : IDisposable
+public sealed class BadConfigTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     public static TheoryData<string> Cases => new()
     {
         "config.json missing", "config.json empty", "config is the JSON string \"null\"",

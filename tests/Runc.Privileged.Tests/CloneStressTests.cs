@@ -11,13 +11,9 @@ namespace Runc.Privileged.Tests;
 /// NRUNC_STRESS_CYCLES; default 2000, or 200 when NRUNC_BIN is runc), each step with a hard timeout; zero hangs and
 /// nothing left at the end. Per-step timeouts only turn hangs into failures; nothing here measures speed.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class CloneStressTests(ITestOutputHelper output) : IDisposable
+public sealed class CloneStressTests(ITestOutputHelper output) : ScopedTest(output)
 {
     static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(20);
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
 
     [PrivilegedFact]
     public void CreateStartWaitDelete_ManyCycles_NeverHang_AndLeaveNothing()
@@ -88,13 +84,8 @@ public sealed class CloneStressTests(ITestOutputHelper output) : IDisposable
 }
 
 /// <summary>DESIGN §3: a clone from a process with an allocating thread can deadlock the child; nrunc must refuse, not hang.</summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class ClonePointGuardTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed class ClonePointGuardTests(Xunit.Abstractions.ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     [PrivilegedFact(StrongerThanRunc = true)]
     public void CreateUnderAllocationPressure_RefusesToClone_AndLeavesNothing()
     {

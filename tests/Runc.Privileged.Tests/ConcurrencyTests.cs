@@ -6,13 +6,9 @@ using Xunit.Sdk;
 namespace Runc.Privileged.Tests;
 
 /// <summary>Many runtime invocations at once against one state root, released together through a FIFO gate.</summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class ConcurrencyTests(ITestOutputHelper output) : IDisposable
+public sealed class ConcurrencyTests(ITestOutputHelper output) : ScopedTest(output)
 {
     const int N = 20;
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
 
     /// <summary>
     /// runc 1.1.5 fails this: its "does the state dir exist" check and its MkdirAll are not atomic, so two creates can

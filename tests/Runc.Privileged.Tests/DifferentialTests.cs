@@ -12,13 +12,8 @@ namespace Runc.Privileged.Tests;
 /// must be the same. A probe script prints sections; each section is normalised (ids, devices, peer groups, the
 /// namespace identities reduced to "same as host"/"new"/"joined") and compared line for line.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed partial class DifferentialTests(ITestOutputHelper output) : IDisposable
+public sealed partial class DifferentialTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     static readonly string[] NsNames = ["cgroup", "ipc", "mnt", "net", "pid", "pid_for_children", "time", "time_for_children", "user", "uts"];
 
     // Runs as the container's init (busybox sh). `while read` reads /proc/self/status in the shell itself, so the

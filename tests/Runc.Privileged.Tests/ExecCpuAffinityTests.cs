@@ -10,13 +10,8 @@ namespace Runc.Privileged.Tests;
 /// processes only, "initial" before the move into the cgroup, "final" right after it; with neither the exec'd
 /// process gets every CPU back instead of inheriting the runtime's own affinity. Needs 2 CPUs.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class ExecCpuAffinityTests(ITestOutputHelper output) : IDisposable
+public sealed class ExecCpuAffinityTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     string AllowedListAfterExec(JsonObject? affinity, bool runtimePinnedToCpu0 = false)
     {
         var rt = _s.Runtime();

@@ -14,13 +14,8 @@ namespace Runc.Privileged.Tests;
 /// compared. Where runc differs by design (foreground stdio: runc copies through pipes, nrunc passes its own fds)
 /// the test says so and asserts nrunc's promise directly.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed partial class ExecTests(ITestOutputHelper output) : IDisposable
+public sealed partial class ExecTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     static readonly string[] NsNames = ["cgroup", "ipc", "mnt", "net", "pid", "time", "user", "uts"];
 
     // Printed by an exec'd busybox sh about itself ($$ is the exec'd process: `while read` runs in the shell).

@@ -11,13 +11,8 @@ namespace Runc.Privileged.Tests;
 /// runtime binary, no cgroup named after the id in any v1 hierarchy or in /sys/fs/cgroup/unified. The failures here
 /// happen late (after the container process exists), where cleanup is hardest.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class FailedCreateLeavesNothingTests(ITestOutputHelper output) : IDisposable
+public sealed class FailedCreateLeavesNothingTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     public static TheoryData<string> Failures => new()
     {
         "missing binary /notfound",

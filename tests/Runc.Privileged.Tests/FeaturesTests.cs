@@ -8,13 +8,8 @@ namespace Runc.Privileged.Tests;
 /// `features` as clients read it (contract §8.13): CRI-O reads stdout and stderr as one document and rejects an empty
 /// version range; containerd 2.x dereferences `linux`; only implemented features may be advertised.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class FeaturesTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed class FeaturesTests(Xunit.Abstractions.ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     [PrivilegedFact]
     public void Features_IsOneJsonDocument_WithTheFieldsClientsNeed()
     {

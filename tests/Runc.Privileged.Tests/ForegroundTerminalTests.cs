@@ -10,13 +10,8 @@ namespace Runc.Privileged.Tests;
 /// proxies the host terminal (runc's tty.go). script(1) provides a host terminal of 20x70; what comes back,
 /// byte for byte (ONLCR stays on: the host terminal is raw, the pty adds the CRs), and the exit code match Debian's runc.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class ForegroundTerminalTests(ITestOutputHelper output) : IDisposable
+public sealed class ForegroundTerminalTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     static string Sh(string s) => "'" + s.Replace("'", "'\\''") + "'";
 
     (string Out, int Rc) InScript(Runtime rt, IEnumerable<string> args)

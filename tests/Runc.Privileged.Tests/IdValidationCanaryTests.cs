@@ -11,13 +11,8 @@ namespace Runc.Privileged.Tests;
 /// file system: a canary tree around the state root (its parent, siblings, and entries inside it named like what a
 /// sloppy join would reach) survives byte for byte. (crun 1.8.1 deleted the parent of its root on `delete -f ..`.)
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class IdValidationCanaryTests(ITestOutputHelper output) : IDisposable
+public sealed class IdValidationCanaryTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     /// <summary>"{abs}" is an absolute path *inside the canary tree* (parent/abs-target). Never use a real host path
     /// such as /etc here: a runtime that does not validate ids deletes it. (Running this test with id /etc against
     /// crun 1.8.1 removed the host's /etc.)</summary>

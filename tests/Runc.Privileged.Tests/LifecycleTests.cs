@@ -8,13 +8,8 @@ namespace Runc.Privileged.Tests;
 
 /// <summary>Issue "Container lifecycle": create → running → stopped as seen through state/list/pid file, and the
 /// refusals clients rely on.</summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class LifecycleTests(ITestOutputHelper output) : IDisposable
+public sealed class LifecycleTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     static readonly string[] StateKeys = ["ociVersion", "id", "pid", "status", "bundle", "rootfs", "created", "owner"];
 
     (Runtime rt, Bundle b, string id) Created(params string[] args)

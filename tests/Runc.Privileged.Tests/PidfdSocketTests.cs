@@ -9,13 +9,8 @@ namespace Runc.Privileged.Tests;
 /// SCM_RIGHTS message naming the process kind ("standard" for init, "setns" for exec) with a pidfd of exactly
 /// that process (fdinfo's Pid line, read by the receiver in the host pid namespace).
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class PidfdSocketTests(ITestOutputHelper output) : IDisposable
+public sealed class PidfdSocketTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     // Accept one connection, take the fd, print "<payload> <Pid from fdinfo>" and keep nothing open.
     const string Receiver = """
         import os, socket, sys

@@ -15,13 +15,8 @@ namespace Runc.Privileged.Tests;
 /// agent recorded must have the same shape and the right pid/id/status/metadata. Without an agent, create and exec fail
 /// with runc's sentence and leave nothing behind.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class SeccompNotifyTests(ITestOutputHelper output) : IDisposable
+public sealed class SeccompNotifyTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     const int Getpid = 39, Getppid = 110, Mkdir = 83, Chmod = 90;
     const string Metadata = "agent-metadata 1";
 

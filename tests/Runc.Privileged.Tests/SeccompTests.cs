@@ -14,13 +14,8 @@ namespace Runc.Privileged.Tests;
 /// the two outputs must be equal line for line. A few expectations are asserted on the oracle's output first, so a
 /// broken probe cannot pass by comparing two nothings.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class SeccompTests(ITestOutputHelper output) : IDisposable
+public sealed class SeccompTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     // x86_64 numbers (the suite runs on x86_64; i386 numbers where the call is marked i386:).
     const int Getpid = 39, Getppid = 110, Getuid = 102, Getgid = 104, Geteuid = 107, Getegid = 108, SchedYield = 24,
         Getpgrp = 111, Gettid = 186, Getsid = 124, Personality = 135, Socket = 41, Clone = 56, Clone3 = 435, Mount = 165,

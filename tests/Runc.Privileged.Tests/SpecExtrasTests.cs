@@ -5,13 +5,8 @@ using Xunit;
 namespace Runc.Privileged.Tests;
 
 /// <summary>The rarer config fields, each seen from inside the container (issue 3, item 6).</summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class SpecExtrasTests(Xunit.Abstractions.ITestOutputHelper output) : IDisposable
+public sealed class SpecExtrasTests(Xunit.Abstractions.ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     ProcResult Run(Bundle b)
     {
         var rt = _s.Runtime();

@@ -9,13 +9,8 @@ namespace Runc.Privileged.Tests;
 /// the image has at the mount point, modes, owners, symlinks and nested directories included, the image itself is
 /// never written, and "ro" still ends read-only. Differential against Debian's runc 1.1.5.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class TmpCopyUpTests(ITestOutputHelper output) : IDisposable
+public sealed class TmpCopyUpTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-
-    public void Dispose() => _s.Dispose();
-
     const string Listing = "cd /data && find . | sort | while read f; do stat -c '%n %a %u %g %F %s' \"$f\"; done; readlink sub/link";
 
     Bundle WithData(string script, params string[] options)

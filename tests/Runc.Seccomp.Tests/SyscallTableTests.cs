@@ -61,6 +61,75 @@ public class SyscallTableTests
         Assert.Empty(unknown);
     }
 
+    // asm-generic numbers (include/uapi/asm-generic/unistd.h, arch/riscv's arch_specific_syscall + 14/15) that the three
+    // ABIs on that numbering must give, whichever file of AsmGenericSyscalls / their own holds them; -1 = not on that ABI.
+    [Theory]
+    [InlineData("io_setup", 0, 0, 0), InlineData("getcwd", 17, 17, 17), InlineData("renameat", 38, -1, -1)]
+    [InlineData("openat", 56, 56, 56), InlineData("close", 57, 57, 57), InlineData("read", 63, 63, 63), InlineData("write", 64, 64, 64)]
+    [InlineData("newfstatat", 79, 79, 79), InlineData("fstat", 80, 80, 80), InlineData("exit", 93, 93, 93), InlineData("kill", 129, 129, 129)]
+    [InlineData("getrlimit", 163, 163, 163), InlineData("setrlimit", 164, 164, 164), InlineData("clone", 220, 220, 220)]
+    [InlineData("execve", 221, 221, 221), InlineData("mmap", 222, 222, 222), InlineData("riscv_hwprobe", -1, 258, -1)]
+    [InlineData("riscv_flush_icache", -1, 259, -1), InlineData("renameat2", 276, 276, 276), InlineData("bpf", 280, 280, 280)]
+    [InlineData("pidfd_open", 434, 434, 434), InlineData("clone3", 435, 435, 435), InlineData("memfd_secret", 447, 447, -1)]
+    [InlineData("listns", 470, 470, 470), InlineData("open", -1, -1, -1), InlineData("fork", -1, -1, -1)]
+    public void AsmGenericAbisKnownNumbers(string name, int aarch64, int riscv64, int loong64)
+    {
+        Assert.Equal(aarch64, Aarch64Syscalls.Abi.Lookup(name));
+        Assert.Equal(riscv64, Riscv64Syscalls.Abi.Lookup(name));
+        Assert.Equal(loong64, Loong64Syscalls.Abi.Lookup(name));
+    }
+
+    // Every name of every ABI, on each asm-generic ABI: the shared table's number, except for the ABI's own entries.
+    [Theory]
+    [InlineData("SCMP_ARCH_AARCH64", "memfd_secret=447,renameat=38")]
+    [InlineData("SCMP_ARCH_RISCV64", "memfd_secret=447,riscv_flush_icache=259,riscv_hwprobe=258")]
+    [InlineData("SCMP_ARCH_LOONGARCH64", "")]
+    public void AsmGenericAbisAreTheSharedTablePlusTheirOwn(string oci, string own)
+    {
+        var abi = SyscallTables.FromOciName(oci)!;
+        var shared = new SyscallAbi("shared", 0, 64, true, AsmGenericSyscalls.Entries);
+        var extras = own.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(p => p.Split('='))
+            .ToDictionary(p => p[0], p => int.Parse(p[1], System.Globalization.CultureInfo.InvariantCulture));
+        var names = System.Text.Encoding.ASCII.GetString(SyscallNames.Utf8).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(514, names.Length);
+        foreach (string name in names)
+        {
+            if (extras.TryGetValue(name, out int nr))
+            {
+                Assert.Equal(-1, shared.Lookup(name));
+                Assert.Equal(nr, abi.Lookup(name));
+            }
+            else Assert.Equal(shared.Lookup(name), abi.Lookup(name));
+        }
+        Assert.Equal(324, AsmGenericSyscalls.Entries.Length);
+        Assert.Equal(324 + extras.Count, abi.Entries.Length);
+    }
+
+    // How many syscalls each ABI knows (the tables as generated from the Linux 6.1 headers + newer-syscalls.tbl).
+    [Theory]
+    [InlineData("SCMP_ARCH_AARCH64", 326), InlineData("SCMP_ARCH_ARM", 430), InlineData("SCMP_ARCH_LOONGARCH64", 324)]
+    [InlineData("SCMP_ARCH_MIPS", 444), InlineData("SCMP_ARCH_MIPS64", 374), InlineData("SCMP_ARCH_MIPS64N32", 398)]
+    [InlineData("SCMP_ARCH_MIPSEL", 444), InlineData("SCMP_ARCH_MIPSEL64", 374), InlineData("SCMP_ARCH_MIPSEL64N32", 398)]
+    [InlineData("SCMP_ARCH_PPC", 451), InlineData("SCMP_ARCH_PPC64", 423), InlineData("SCMP_ARCH_PPC64LE", 423)]
+    [InlineData("SCMP_ARCH_RISCV64", 327), InlineData("SCMP_ARCH_S390", 440), InlineData("SCMP_ARCH_S390X", 388)]
+    [InlineData("SCMP_ARCH_X32", 373), InlineData("SCMP_ARCH_X86", 460), InlineData("SCMP_ARCH_X86_64", 384)]
+    public void EntryCounts(string oci, int count) => Assert.Equal(count, SyscallTables.FromOciName(oci)!.Entries.Length);
+
+    [Fact]
+    public void SharedTablePlusOwnEntriesStaysSortedAndRejectsClashes()
+    {
+        SyscallEntry[] shared = [new("b", 2), new("d", 4)];
+        var merged = SyscallEntry.With(shared, "a 1  c 3 e 5 "u8);
+        Assert.Equal(["a", "b", "c", "d", "e"], merged.Select(e => e.Name));
+        Assert.Equal([1, 2, 3, 4, 5], merged.Select(e => e.Number));
+        Assert.Equal([new("b", 2), new("d", 4)], shared); // the shared table is left alone
+        Assert.Throws<InvalidOperationException>(() => SyscallEntry.With(shared, "b 7"u8)); // already shared
+        Assert.Throws<InvalidOperationException>(() => SyscallEntry.With(shared, "a 1 a 1"u8));
+        Assert.Throws<InvalidOperationException>(() => SyscallEntry.With(shared, "c 3 a 1"u8)); // out of order
+        Assert.Throws<InvalidOperationException>(() => SyscallEntry.With(shared, "a"u8)); // no number
+        Assert.Throws<InvalidOperationException>(() => SyscallEntry.With(shared, "a x"u8));
+    }
+
     [Fact]
     public void UnknownNamesAreMinusOne() => Assert.Equal(-1, SyscallTables.FromNativeName("aarch64")!.Lookup("open"));
 }

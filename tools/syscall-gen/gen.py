@@ -103,6 +103,14 @@ def syscalls_for(abi):
     return table
 
 
+# ABIs numbered by include/uapi/asm-generic/unistd.h. Their tables differ in a few entries only (arch-specific calls,
+# __ARCH_WANT_* switches), so the entries all of them have, with the same numbers, are written once (AsmGenericSyscalls)
+# and each ABI adds its own few to those.
+GENERIC_FAMILY = ("Aarch64", "Riscv64", "Loong64")
+GENERIC_CLASS = "AsmGeneric"
+# More ABI-only entries than this and the ABI no longer follows the generic table: stop rather than share a small core.
+GENERIC_MAX_EXTRAS = 16
+
 NEWER = os.path.join(os.path.dirname(os.path.abspath(__file__)), "newer-syscalls.tbl")
 
 # Where an ABI's numbers start (the kernel tables' numbers for "common" syscalls are relative to it).
@@ -185,7 +193,38 @@ def emit_names(names):
     print(f"{write('SyscallNames.g.cs', lines)}: {len(names)} names")
 
 
-def emit(abi, table, newer_count, names, emitted):
+def generic_shared(tables):
+    """The (name, number) entries every GENERIC_FAMILY ABI has, and each member's own entries beyond them."""
+    family = {abi[0]: table for abi, table, _ in tables if abi[0] in GENERIC_FAMILY}
+    if sorted(family) != sorted(GENERIC_FAMILY):
+        sys.exit(f"asm-generic family: {sorted(GENERIC_FAMILY)} expected, found {sorted(family)}")
+    if any(ABI_BASE.get(n, 0) != 0 for n in family):
+        sys.exit("asm-generic family: every member must start at number 0")
+    first = family[GENERIC_FAMILY[0]]
+    shared = {n: v for n, v in first.items() if all(t.get(n) == v for t in family.values())}
+    extras = {}
+    for cs_name, table in family.items():
+        extras[cs_name] = {n: v for n, v in table.items() if n not in shared}
+        if len(extras[cs_name]) > GENERIC_MAX_EXTRAS:
+            sys.exit(f"{cs_name}: {len(extras[cs_name])} entries beyond the asm-generic core; drop it from GENERIC_FAMILY")
+    return shared, extras
+
+
+def emit_generic(shared, names):
+    lines = header([f"the entries that {', '.join(GENERIC_FAMILY)} all have, with the same numbers (their own ones",
+                    "are in their files); see those files for the headers they come from."]) + [
+        f"internal static class {GENERIC_CLASS}Syscalls",
+        "{",
+        "    /// <summary>The asm-generic syscall numbers the ABIs that use them share; not an ABI of its own.</summary>",
+        "    public static readonly SyscallEntry[] Entries = SyscallEntry.Parse(0,",
+    ]
+    lines += u8_lines([(str(shared[n]) if n in shared else "-") + " " for n in names], 20, "        ")
+    lines[-1] += ");"
+    lines += ["}", ""]
+    print(f"{write(f'{GENERIC_CLASS}Syscalls.g.cs', lines)}: {len(shared)} syscalls shared by {', '.join(GENERIC_FAMILY)}")
+
+
+def emit(abi, table, newer_count, names, emitted, generic_extras=None):
     cs_name, oci_names, package, include_dir, header_name, _, bits, little, audit_macro = abi
     lines = header([
         f"{include_dir}/{header_name} of the Debian package {package} {package_version(package)},",
@@ -206,6 +245,18 @@ def emit(abi, table, newer_count, names, emitted):
         print(f"{write(f'{cs_name}Syscalls.g.cs', lines)}: same table as {same_as}")
         return
     emitted[key] = cs_name
+    if generic_extras is not None:
+        # The asm-generic core plus this ABI's own entries, as "name number" pairs in name order.
+        extras = sorted(generic_extras, key=str.encode)
+        if not extras:
+            lines += [f"        Entries: {GENERIC_CLASS}Syscalls.Entries);", "}", ""]
+        else:
+            lines.append(f"        Entries: SyscallEntry.With({GENERIC_CLASS}Syscalls.Entries,")
+            lines += u8_lines([f"{n} {generic_extras[n]} " for n in extras], 4, "            ")
+            lines[-1] += "));"
+            lines += ["}", ""]
+        print(f"{write(f'{cs_name}Syscalls.g.cs', lines)}: {len(table)} syscalls, {len(extras)} beyond the asm-generic core")
+        return
     # Numbers only, relative to the ABI's base, in SyscallNames order, "-" where this ABI lacks the syscall: one small
     # UTF-8 literal per ABI, parsed on first use (name+number lines per ABI were 82 KB of the binary, this is ~35 KB).
     base = ABI_BASE.get(cs_name, 0)
@@ -225,9 +276,11 @@ def main():
     tables = [(abi, *table_for(abi)) for abi in ABIS]
     names = sorted({n for _, table, _ in tables for n in table}, key=str.encode)  # ordinal order, for binary search
     emit_names(names)
+    shared, generic_extras = generic_shared(tables)
+    emit_generic(shared, names)
     emitted = {}
     for abi, table, newer_count in tables:
-        emit(abi, table, newer_count, names, emitted)
+        emit(abi, table, newer_count, names, emitted, generic_extras.get(abi[0]))
 
 
 if __name__ == "__main__":

@@ -14,9 +14,6 @@ public static partial class Interop
         [LibraryImport(Lib, EntryPoint = "mkfifo", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         public static partial int Mkfifo(string path, uint mode);
 
-        [LibraryImport(Lib, EntryPoint = "fsync", SetLastError = true)]
-        public static partial int Fsync(int fd);
-
         [LibraryImport(Lib, EntryPoint = "renameat", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
         public static partial int RenameAt(int olddirfd, string oldpath, int newdirfd, string newpath);
 

@@ -30,6 +30,37 @@ internal readonly record struct SyscallEntry(string Name, int Number)
         return entries.ToArray();
     }
 
+    /// <summary>
+    /// A table shared by several ABIs (<see cref="AsmGenericSyscalls"/>) plus one ABI's own entries, given as
+    /// space-separated "name number" pairs in ordinal name order. Merged, not sorted (no sort code in the binary);
+    /// the result stays in ordinal name order. A name both have, or pairs out of order, are errors.
+    /// </summary>
+    public static SyscallEntry[] With(SyscallEntry[] shared, ReadOnlySpan<byte> extras)
+    {
+        var own = new List<SyscallEntry>();
+        string? name = null;
+        foreach (Range r in extras.Split((byte)' '))
+        {
+            ReadOnlySpan<byte> token = extras[r];
+            if (token.IsEmpty) continue;
+            if (name == null) { name = System.Text.Encoding.ASCII.GetString(token); continue; }
+            if (own.Count > 0 && string.CompareOrdinal(own[^1].Name, name) >= 0)
+                throw new InvalidOperationException("syscall table: " + name + " out of order");
+            own.Add(new SyscallEntry(name, ParseNumber(token)));
+            name = null;
+        }
+        if (name != null) throw new InvalidOperationException("syscall table: " + name + " has no number");
+        var merged = new SyscallEntry[shared.Length + own.Count];
+        int i = 0, j = 0, k = 0;
+        while (k < merged.Length)
+        {
+            int cmp = i == shared.Length ? 1 : j == own.Count ? -1 : string.CompareOrdinal(shared[i].Name, own[j].Name);
+            if (cmp == 0) throw new InvalidOperationException("syscall table: " + own[j].Name + " is shared already");
+            merged[k++] = cmp < 0 ? shared[i++] : own[j++];
+        }
+        return merged;
+    }
+
     private static int ParseNumber(ReadOnlySpan<byte> digits)
     {
         int value = 0;

@@ -5,12 +5,8 @@ using Xunit.Abstractions;
 namespace Runc.Privileged.Tests.Security;
 
 /// <summary>CVE-2022-29162 (GHSA-f3fp-gc8g-vw66; crun CVE-2022-27650, youki CVE-2025-27612) and GHSA-g54h-m393-cpwq.</summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class CapsDevicesTests(ITestOutputHelper output) : IDisposable
+public sealed class CapsDevicesTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     static string Field(string status, string name) =>
         status.Split('\n').First(l => l.StartsWith(name + ":", StringComparison.Ordinal)).Split('\t', StringSplitOptions.RemoveEmptyEntries)[1].Trim();
 

@@ -12,12 +12,8 @@ namespace Runc.Privileged.Tests.Security;
 /// started from the runtime binary for this test, no mount under the bundle. runc 1.1.5 leaks cgroups and the hook
 /// process here.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class CrashSafetyTests(ITestOutputHelper output) : IDisposable
+public sealed class CrashSafetyTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     void KillOnly(int pid)
     {
         try { System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: false); }

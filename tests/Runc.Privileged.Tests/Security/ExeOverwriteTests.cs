@@ -13,12 +13,8 @@ namespace Runc.Privileged.Tests.Security;
 /// credentials and dumpability, not on the pid namespace, so a host-side attacker with the container's uid and caps
 /// meets exactly the checks a container process meets.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class ExeOverwriteTests(ITestOutputHelper output) : IDisposable
+public sealed class ExeOverwriteTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     (string Bin, string Root) PrivateRuntime()
     {
         var bin = Path.Combine(_s.NewDir("bin"), "runtime-copy");

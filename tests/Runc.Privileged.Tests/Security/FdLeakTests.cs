@@ -10,12 +10,8 @@ namespace Runc.Privileged.Tests.Security;
 /// descriptor reaches the container. The container's process sees exactly stdio (+ --preserve-fds); a cwd or
 /// args[0] through /proc/self/fd/N never reaches a host directory; a non-CLOEXEC fd the caller left open is closed.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class FdLeakTests(ITestOutputHelper output) : IDisposable
+public sealed class FdLeakTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     public static TheoryData<int> FdNumbers => new() { 3, 4, 5, 6, 7, 8, 9 };
 
     /// <summary>CVE-2024-21626: the started process holds fds 0-2 only, even when the caller left fd 3 and 7 open

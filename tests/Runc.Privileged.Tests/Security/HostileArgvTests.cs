@@ -12,12 +12,8 @@ namespace Runc.Privileged.Tests.Security;
 /// message, never a .NET fault; nothing appears under --root beyond the one running container, and no process or
 /// cgroup is left.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed partial class HostileArgvTests(ITestOutputHelper output) : IDisposable
+public sealed partial class HostileArgvTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     [System.Text.RegularExpressions.GeneratedRegex(@"Exception\b|\b(Arg|Argument[A-Za-z]*|InvalidOperation|IndexOutOfRange)_[A-Za-z]+|   at ")]
     private static partial System.Text.RegularExpressions.Regex FaultText();
 

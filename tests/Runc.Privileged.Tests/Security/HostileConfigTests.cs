@@ -12,12 +12,8 @@ namespace Runc.Privileged.Tests.Security;
 /// config.json files through `create`. No crash (no "Unhandled exception", no signal exit), rc 0 or 1; rc 1 with one
 /// clear error record and nothing left under --root; an accepted config is deleted again.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed partial class HostileConfigTests(ITestOutputHelper output) : IDisposable
+public sealed partial class HostileConfigTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     static readonly string[] Paths =
     [
         "ociVersion", "process", "process.args", "process.args.0", "process.cwd", "process.env", "process.user",

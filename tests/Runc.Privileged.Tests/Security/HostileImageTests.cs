@@ -11,12 +11,8 @@ namespace Runc.Privileged.Tests.Security;
 /// /sys and /dev/pts/N symlinks (CVE-2026-41579, CVE-2025-52565, CVE-2019-19921, CVE-2023-27561), and a bind mount over
 /// /proc (CVE-2019-16884). A run that fails is fine; a run that succeeds while breaking an invariant is not.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class HostileImageTests(ITestOutputHelper output) : IDisposable
+public sealed class HostileImageTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     static readonly string[] MaskedFiles = ["/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug"];
 
     /// <summary>

@@ -10,12 +10,8 @@ namespace Runc.Privileged.Tests.Security;
 /// the directories made for them stay inside the rootfs, whether a symlink in the image points out statically or a
 /// process swaps a directory and a symlink on a shared volume while containers start.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed class MountTargetTests(ITestOutputHelper output) : IDisposable
+public sealed class MountTargetTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     [PrivilegedTheory]
     [InlineData("absolute")]
     [InlineData("relative")]

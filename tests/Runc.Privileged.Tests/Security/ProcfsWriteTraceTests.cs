@@ -14,12 +14,8 @@ namespace Runc.Privileged.Tests.Security;
 /// followed by an fstatfs of the opened file. This test shows it with strace (one trace file per process, so no line is
 /// split) on a `run` with two sysctls and process.oomScoreAdj.
 /// </summary>
-[Collection(PrivilegedCollection.Name)]
-public sealed partial class ProcfsWriteTraceTests(ITestOutputHelper output) : IDisposable
+public sealed partial class ProcfsWriteTraceTests(ITestOutputHelper output) : ScopedTest(output)
 {
-    readonly TestScope _s = new(output);
-    public void Dispose() => _s.Dispose();
-
     static readonly (string Rel, string Value)[] Writes =
     [
         ("sys/net/ipv4/ip_forward", "1"),
