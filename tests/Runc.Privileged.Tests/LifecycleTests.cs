@@ -250,6 +250,42 @@ public sealed class LifecycleTests(ITestOutputHelper output) : ScopedTest(output
         Check.Ok(rt.Run("kill", "--all", id, "KILL"));
     }
 
+    /// <summary>
+    /// A foreground run forwards the signals clients send (job control, real-time ones such as systemd's SIGRTMIN+3)
+    /// and survives every one of them: the runtime's own threads are born with them blocked (src/Runc/Native/sigmask.c),
+    /// so none can hit a thread whose default action would end nrunc. The oracle gets the same signals.
+    /// </summary>
+    [PrivilegedFact]
+    public void Run_Foreground_ForwardsEverySignal_IncludingRealtimeOnes()
+    {
+        // Not SIGURG (23): Go's runtime sends it to itself for preemption and runc 1.1.5 forwards those too, so the
+        // oracle's container sees extra ones; the oracle's log is read without them.
+        int[] signals = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 35, 37, 50, 64];
+        foreach (var rt in new[] { _s.Runtime(), _s.Oracle() })
+        {
+            var outDir = _s.NewDir("out");
+            var traps = string.Concat(signals.Select(n => $"trap 'echo {n} >>/out/log' {n}; ")) + "trap 'echo 23 >>/out/urg' 23; ";
+            var b = _s.Bundle()
+                .AddMount("/out", "bind", outDir, "rbind", "rw")
+                .Shell(traps + "echo ready >/out/log; i=0; while [ $i -lt 1200 ]; do sleep 0.05; i=$((i+1)); done");
+            var id = _s.NewId();
+            var p = rt.Start(["run", "--bundle", b.Dir, id]);
+            var log = Path.Combine(outDir, "log");
+            WaitForLines(log, 1);
+            for (var i = 0; i < signals.Length; i++)
+            {
+                Assert.Equal(0, Kill(p.Pid, signals[i]));
+                Assert.Equal($"{signals[i]}", WaitForLines(log, i + 2)[i + 1]);
+            }
+            Check.Ok(rt.Run("kill", id, "KILL"));
+            Check.Rc(137, p.Wait(TimeSpan.FromSeconds(20)));
+            if (rt.Name == "nrunc") Assert.False(File.Exists(Path.Combine(outDir, "urg")), "nrunc forwarded a SIGURG nobody sent");
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    static extern int Kill(int pid, int sig);
+
     [PrivilegedTheory]
     [InlineData(0)]
     [InlineData(3)]

@@ -101,7 +101,9 @@ public static unsafe class Supervisor
 
     /// <summary>
     /// Block the signals in this thread and in the runtime's finalizer thread: a process-directed signal is
-    /// delivered to any thread that does not block it, and would never reach the signalfd.
+    /// delivered to any thread that does not block it, and would never reach the signalfd. Normally the finalizer
+    /// thread was born with them blocked (src/Runc/Native/sigmask.c); only if it was not, a finalizer blocks them from
+    /// inside it, at the price of a full collection.
     /// </summary>
     private static void BlockEverywhere(ulong mask)
     {
@@ -110,12 +112,49 @@ public static unsafe class Supervisor
         new Span<ulong>(set, 16).Clear();
         set[0] = mask;
         Interop.Libc.Sigprocmask(K.SIG_BLOCK, set, null);
+        if (OtherThreadsBlock(mask & ~NeverBlockedByThreads)) return;
         MakeGarbage();
         GC.Collect();
         GC.WaitForPendingFinalizers();
     }
 
+    /// <summary>Whether every thread but this one blocks all of <paramref name="mask"/> (SigBlk in /proc/self/task/*/status).</summary>
+    private static bool OtherThreadsBlock(ulong mask)
+    {
+        // The supervisor runs on the main thread, whose tid is the pid.
+        string self = Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        try
+        {
+            foreach (string task in Directory.EnumerateDirectories("/proc/self/task"))
+            {
+                if (Path.GetFileName(task) == self) continue;
+                if ((SigBlk(File.ReadAllText(Path.Combine(task, "status"))) & mask) != mask) return false;
+            }
+            return true;
+        }
+        catch (IOException) { return false; } // a thread ending meanwhile: take the sure way
+    }
+
+    /// <summary>The SigBlk mask of a /proc status text (0 when missing; the caller then takes the sure way).</summary>
+    public static ulong SigBlk(string status)
+    {
+        foreach (var range in status.AsSpan().Split('\n'))
+        {
+            var line = status.AsSpan(range);
+            if (line.StartsWith("SigBlk:") &&
+                ulong.TryParse(line["SigBlk:".Length..].Trim(), System.Globalization.NumberStyles.AllowHexSpecifier,
+                    System.Globalization.CultureInfo.InvariantCulture, out ulong v))
+                return v;
+        }
+        return 0;
+    }
+
     private static ulong s_mask;
+
+    /// <summary>Signals 32 and 33 are glibc's own (its sigprocmask never blocks them) and 34 is the .NET runtime's
+    /// thread activation signal, which it unblocks in every thread it runs; an outside 34 that lands there is dropped
+    /// by the runtime's handler (not forwarded, and harmless).</summary>
+    private const ulong NeverBlockedByThreads = (1UL << 31) | (1UL << 32) | (1UL << 33);
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void MakeGarbage() => _ = new FinalizerThreadMasker();
