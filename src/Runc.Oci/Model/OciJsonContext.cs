@@ -33,6 +33,4 @@ namespace Runc.Oci;
 [JsonSerializable(typeof(LinuxSeccomp))]
 [JsonSerializable(typeof(List<LinuxDevice>))]
 [JsonSerializable(typeof(Dictionary<string, string>))]
-[JsonSerializable(typeof(ContainerStateView))]
-[JsonSerializable(typeof(List<ContainerStateView>))]
 public sealed partial class OciJsonContext : JsonSerializerContext;

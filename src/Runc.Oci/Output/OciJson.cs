@@ -5,7 +5,7 @@ namespace Runc.Oci;
 
 /// <summary>
 /// Serialises spec documents the way runc prints them: each output has its own indentation
-/// (config.json tabs, state 2 spaces, features 4 spaces). Escaping: only what JSON requires, so
+/// (config.json tabs, features 4 spaces; `state` is StateViewJson's). Escaping: only what JSON requires, so
 /// "+" or "'" stay readable (Go additionally writes &lt; &gt; &amp; as \u003c..., an equivalent spelling).
 /// </summary>
 public static class OciJson
@@ -21,7 +21,6 @@ public static class OciJson
         };
 
     private static readonly OciJsonContext Tabs = new(Indented('\t', 1));
-    private static readonly OciJsonContext TwoSpaces = new(Indented(' ', 2));
     private static readonly OciJsonContext FourSpaces = new(Indented(' ', 4));
     private static readonly OciJsonContext Compact = new(new JsonSerializerOptions(OciJsonContext.Default.Options)
     {
@@ -43,11 +42,4 @@ public static class OciJson
 
     /// <summary><c>nrunc features</c>: 4-space indentation, newline-terminated.</summary>
     public static string SerializeFeatures(Features features) => JsonSerializer.Serialize(features, FourSpaces.Features) + "\n";
-
-    /// <summary><c>nrunc state</c>: 2-space indentation, no trailing newline (runc@v1.1.5 state.go).</summary>
-    public static string SerializeStateView(ContainerStateView state) => JsonSerializer.Serialize(state, TwoSpaces.ContainerStateView);
-
-    /// <summary><c>nrunc list --format json</c>: one line, newline-terminated, <c>null</c> when empty.</summary>
-    public static string SerializeStateList(IReadOnlyList<ContainerStateView> states) =>
-        (states.Count == 0 ? "null" : JsonSerializer.Serialize(states.ToList(), Compact.ListContainerStateView)) + "\n";
 }

@@ -72,15 +72,14 @@ public sealed class ContainerStore
         catch (IOException e) { throw new RuncException($"read \"{file}\": {e.Message}"); }
         try
         {
-            return JsonSerializer.Deserialize(bytes, StateJsonContext.Default.ContainerState)
-                ?? throw new RuncException($"\"{file}\" is empty");
+            return ContainerStateJson.Deserialize(bytes) ?? throw new RuncException($"\"{file}\" is empty");
         }
         catch (JsonException e) { throw new RuncException($"parse \"{file}\": {e.Message}"); }
     }
 
     public void Save(ContainerState state)
     {
-        byte[] json = JsonSerializer.SerializeToUtf8Bytes(state, StateJsonContext.Default.ContainerState);
+        byte[] json = ContainerStateJson.Serialize(state);
         WriteAtomically(Path.Combine(DirOf(state.Id), StateFile), json, 0x1a4);
     }
 

@@ -11,7 +11,7 @@ internal static class StateCommand
     {
         var store = Dispatcher.Store(inv);
         var state = store.Load(inv.ContainerId);
-        Dispatcher.Out(OciJson.SerializeStateView(View(store, state)));
+        Dispatcher.Out(StateViewJson.Indented(View(store, state)));
         return 0;
     }
 
