@@ -37,23 +37,39 @@ public static class SpecLoader
 
     /// <summary>Parses a whole config.json; <paramref name="what"/> names the document in errors.</summary>
     public static Spec Parse(ReadOnlySpan<byte> json, string what) =>
-        Deserialize(json, what, OciJsonContext.Default.Spec);
+        Deserialize(json, what, SpecFastReader.TryReadSpec, static () => OciJsonContext.Default.Spec);
 
     /// <summary>Parses the process JSON of <c>exec --process FILE</c>.</summary>
     public static Process LoadProcess(ReadOnlySpan<byte> json, string what = "process.json") =>
-        Deserialize(json, what, OciJsonContext.Default.Process);
+        Deserialize(json, what, SpecFastReader.TryReadProcess, static () => OciJsonContext.Default.Process);
 
     /// <summary>Parses the resources JSON of <c>update --resources FILE|-</c>; omitted fields stay null (= unchanged).</summary>
     public static LinuxResources LoadResources(ReadOnlySpan<byte> json, string what = "resources") =>
-        Deserialize(json, what, OciJsonContext.Default.LinuxResources);
+        Deserialize(json, what, SpecFastReader.TryReadResources, static () => OciJsonContext.Default.LinuxResources);
 
-    private static T Deserialize<T>(ReadOnlySpan<byte> json, string what, JsonTypeInfo<T> typeInfo) where T : class
+    private delegate bool FastReader<T>(ReadOnlySpan<byte> json, out T? value);
+
+    /// <param name="fast">Reads the common, well-typed document without serializer metadata (SpecFastReader).</param>
+    /// <param name="typeInfo">The serializer's metadata, set up only when the fast reader gives up.</param>
+    private static T Deserialize<T>(ReadOnlySpan<byte> json, string what, FastReader<T> fast, Func<JsonTypeInfo<T>> typeInfo) where T : class
     {
         // Go rejects a UTF-8 byte-order mark; we skip it, since some editors add one silently.
         if (json.StartsWith("\uFEFF"u8)) json = json[3..];
 
         if (GoJsonSyntax.Check(json) is { } syntaxError) throw new SpecException($"{what}: {syntaxError}");
 
+        if (!fast(json, out T? value)) value = DeserializeWithMetadata(json, what, typeInfo());
+        if (value == null) throw new SpecException($"{what}: the document is null, expected a JSON object");
+        // After the type check, so that a wrong type keeps Go's wording.
+        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
+        // "user": null is Go's zero User (uid 0, gid 0), never a null reference further on.
+        if (value is Spec { Process: { } p }) p.User ??= new User();
+        if (value is Process proc) proc.User ??= new User();
+        return value;
+    }
+
+    private static T? DeserializeWithMetadata<T>(ReadOnlySpan<byte> json, string what, JsonTypeInfo<T> typeInfo) where T : class
+    {
         T? value;
         try
         {
@@ -72,12 +88,6 @@ public static class SpecLoader
             // e.g. a string that is not valid UTF-8
             throw new SpecException($"{what}: {e.Message}");
         }
-        if (value == null) throw new SpecException($"{what}: the document is null, expected a JSON object");
-        // After the type check, so that a wrong type keeps Go's wording.
-        if (NullElements.FindFirst(json) is { } nullAt) throw new SpecException($"{what}: {nullAt}: must not be null");
-        // "user": null is Go's zero User (uid 0, gid 0), never a null reference further on.
-        if (value is Spec { Process: { } p }) p.User ??= new User();
-        if (value is Process proc) proc.User ??= new User();
         return value;
     }
 
