@@ -81,14 +81,19 @@ public sealed partial class SystemdDriverTests(ITestOutputHelper output)
     }
 
     [PrivilegedFact]
-    public void Runc_and_nrunc_send_the_same_dbus_calls_and_write_the_same_files()
+    public void Runc_and_nrunc_send_the_same_dbus_calls_and_write_the_same_files() => RunsLikeRunc(viaPrivateSocket: false);
+
+    /// <summary>runc and nrunc run, update and delete the same container; with <paramref name="viaPrivateSocket"/> there
+    /// is no system bus and both reach the fake through /run/systemd/private.</summary>
+    void RunsLikeRunc(bool viaPrivateSocket)
     {
         var s = new TestScope(output);
-        var fake = new FakeSystemdBus(s);
+        var fake = new FakeSystemdBus(s, privateSocket: viaPrivateSocket);
         try
         {
-            var oracle = Exercise(s, fake, s.Custom(fake.Wrapper(Env.OracleBin, "runc"), "oracle"));
-            var nrunc = Exercise(s, fake, s.Custom(fake.Wrapper(Env.RuntimeBin!, "nrunc"), "nrunc"));
+            string? address = viaPrivateSocket ? "unix:path=" + Path.Combine(s.NewDir("nobus"), "bus.sock") : null;
+            var oracle = Exercise(s, fake, s.Custom(fake.Wrapper(Env.OracleBin, "runc", address, viaPrivateSocket), "oracle"));
+            var nrunc = Exercise(s, fake, s.Custom(fake.Wrapper(Env.RuntimeBin!, "nrunc", address, viaPrivateSocket), "nrunc"));
             output.WriteLine("runc's calls:\n" + string.Join("\n", oracle.Calls));
             foreach (var (name, o) in new[] { ("runc", oracle), ("nrunc", nrunc) })
                 output.WriteLine(name + " files: " + string.Join("; ", o.Files.Select(kv => kv.Key + "=" + kv.Value.Replace('\n', ',')))

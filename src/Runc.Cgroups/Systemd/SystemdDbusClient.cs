@@ -87,9 +87,18 @@ public sealed class SystemdDbusClient(Action<string> warn, string? address = nul
         ? job
         : throw new RuncException("dbus: unexpected reply signature \"" + reply.Signature + "\", expected \"o\"");
 
-    /// <summary>a(sv) of the properties, each value in its variant signature (<see cref="SystemdPropertyCodec.Signature"/>).</summary>
-    public static object[] PropertyArray(IReadOnlyList<SystemdProperty> props) =>
-        props.Select(p => (object)new object[] { p.Name, new DBusVariant(SystemdPropertyCodec.Signature(p.Value), p.Value) }).ToArray();
+    /// <summary>a(sv) of the properties, each value in its variant signature (<see cref="SystemdPropertyCodec.Signature"/>;
+    /// a value that is already a variant, from an annotation, as it is).</summary>
+    public static object[] PropertyArray(IReadOnlyList<SystemdProperty> props)
+    {
+        var array = new object[props.Count];
+        for (int i = 0; i < array.Length; i++)
+        {
+            var p = props[i];
+            array[i] = new object[] { p.Name, p.Value as DBusVariant ?? new DBusVariant(SystemdPropertyCodec.Signature(p.Value), p.Value) };
+        }
+        return array;
+    }
 
     /// <summary>runc 1.1.5 startUnit: an existing unit is fine; a job that is not "done", or no answer in 30 s,
     /// resets the failed unit and fails.</summary>
