@@ -18,9 +18,9 @@ public sealed class DBusConnectionTests : IDisposable
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
     /// <summary>A bus that answers each method call with <paramref name="answer"/> (the messages to send back).</summary>
-    (string Address, Task<List<DBusMessage>> Calls) Bus(Func<DBusMessage, IEnumerable<DBusMessage>> answer)
+    (string Address, Task<List<DBusMessage>> Calls) Bus(Func<DBusMessage, IEnumerable<DBusMessage>> answer, string name = "bus.sock")
     {
-        string path = Path.Combine(_dir, "bus.sock");
+        string path = Path.Combine(_dir, name);
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         listener.Bind(new UnixDomainSocketEndPoint(path));
         listener.Listen(1);
@@ -133,11 +133,45 @@ public sealed class DBusConnectionTests : IDisposable
     [Fact]
     public void A_missing_socket_is_an_unreachable_bus_in_runcs_words()
     {
+        // As root the error is the private socket's, which go-systemd tries last (the system bus's is dropped).
         string sock = Path.Combine(_dir, "none.sock");
-        var e = Assert.Throws<SystemdUnreachableException>(() => new SystemdDbusClient(_ => { }, "unix:path=" + sock).StopUnit("a.scope"));
+        string priv = Path.Combine(_dir, "private.sock");
+        bool root = Runc.Linux.Interop.Libc.Geteuid() == 0;
+        var e = Assert.Throws<SystemdUnreachableException>(() => new SystemdDbusClient(_ => { }, "unix:path=" + sock, "unix:path=" + priv).StopUnit("a.scope"));
         Assert.StartsWith("failed to connect to dbus (hint: ", e.Message);
-        Assert.EndsWith("dial unix " + sock + ": connect: no such file or directory", e.Message);
-        var tcp = Assert.Throws<SystemdUnreachableException>(() => new SystemdDbusClient(_ => { }, "tcp:host=localhost,port=1").StopUnit("a.scope"));
-        Assert.EndsWith("unsupported dbus address \"tcp:host=localhost,port=1\"", tcp.Message);
+        Assert.EndsWith("dial unix " + (root ? priv : sock) + ": connect: no such file or directory", e.Message);
+        var tcp = Assert.Throws<SystemdUnreachableException>(() => new SystemdDbusClient(_ => { }, "tcp:host=localhost,port=1", "tcp:host=localhost,port=2").StopUnit("a.scope"));
+        Assert.EndsWith("unsupported dbus address \"tcp:host=localhost,port=" + (root ? "2" : "1") + "\"", tcp.Message);
+    }
+
+    [RootFact]
+    public async Task Root_without_a_system_bus_talks_to_systemds_private_socket_without_hello()
+    {
+        const string job = "/org/freedesktop/systemd1/job/7";
+        // systemd refuses the bus's AddMatch on a direct connection (it sends its signals there unasked): no failure.
+        var (address, calls) = Bus(m => m.Member switch
+        {
+            "StartTransientUnit" => [JobRemoved(job, "a.scope", "done"), Return(m, "o", job)],
+            _ => [Error(m, "org.freedesktop.DBus.Error.UnknownObject", "Unknown object '" + m.Path + "'.")],
+        }, "private.sock");
+        using (var client = new SystemdDbusClient(_ => { }, "unix:path=" + Path.Combine(_dir, "none.sock"), address))
+            client.StartUnit("a.scope", [new("Delegate", true)]);
+        var seen = await calls.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(["AddMatch", "StartTransientUnit"], seen.Select(m => m.Member));
+    }
+
+    [RootFact]
+    public async Task A_reachable_system_bus_is_used_and_the_private_socket_left_alone()
+    {
+        var (address, calls) = Bus(m => m.Member switch
+        {
+            "Hello" => [Return(m, "s", ":1.9")],
+            "AddMatch" => [Return(m)],
+            _ => [Return(m)],
+        });
+        using (var client = new SystemdDbusClient(_ => { }, address, "unix:path=" + Path.Combine(_dir, "none.sock")))
+            client.SetUnitProperties("a.scope", [new("CPUShares", 2UL)]);
+        var seen = await calls.WaitAsync(TimeSpan.FromMinutes(1));
+        Assert.Equal(["Hello", "AddMatch", "SetUnitProperties"], seen.Select(m => m.Member));
     }
 }

@@ -145,6 +145,24 @@ public sealed class SystemdV2ManagerTests : IDisposable
     }
 
     [Fact]
+    public void Annotation_properties_follow_runcs_own_in_the_start()
+    {
+        var (m, bus) = NewContainer("c3");
+        m.ExtraUnitProperties = SystemdAnnotations.Properties(new Dictionary<string, string>
+        {
+            ["org.systemd.property.TimeoutStopSec"] = "5", ["org.systemd.property.CollectMode"] = "'inactive-or-failed'",
+        });
+        m.Create();
+        m.AddProcess(999999943);
+        Assert.Equal(
+            "start pfx-c3.scope Description:s=libcontainer container c3,Slice:s=test.slice,Delegate:b=true,PIDs:au=999999943," +
+            "MemoryAccounting:b=true,CPUAccounting:b=true,IOAccounting:b=true,TasksAccounting:b=true,DefaultDependencies:b=false," +
+            "TimeoutStopUSec:t=DBusVariant { Signature = t, Value = 5000000 },CollectMode:s=DBusVariant { Signature = s, Value = inactive-or-failed }",
+            bus.Calls[0]);
+        m.Destroy();
+    }
+
+    [Fact]
     public void A_slice_unit_is_wanted_by_its_parent_and_a_failed_start_is_stopped_with_nothing_left()
     {
         var unit = SystemdUnitName.Parse("test.slice::test-sub.slice", "id");

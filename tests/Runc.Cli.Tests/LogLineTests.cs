@@ -1,5 +1,6 @@
 using System.Text;
 using Runc.Runtime.Logging;
+using Runc.Oci;
 
 namespace Runc.Cli.Tests;
 

@@ -11,7 +11,8 @@ namespace FakeSystemd;
 /// and the unified tree, moves its PIDs there and emits JobRemoved; StopUnit kills what is left and removes those
 /// directories. Every call is appended to the log: "call\tMember\targs" then one "prop\tName\tsignature\tvalue" line per
 /// property. Usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start] [--fail-set] (a start job that ends "failed", an
-/// InvalidArgs error for SetUnitProperties). Prints "ready" once it owns the name; exits
+/// InvalidArgs error for SetUnitProperties) [--private SOCKET_PATH] (also serve direct connections there, as
+/// systemd's /run/systemd/private: <see cref="PrivateSocket"/>). Prints "ready" once it owns the name; exits
 /// when stdin closes, removing the slice directories it saw where they are empty.
 /// </summary>
 public static class Program
@@ -24,13 +25,16 @@ public static class Program
 
     public static async Task<int> Main(string[] args)
     {
-        if (args.Length < 2) { Console.Error.WriteLine("usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start] [--fail-set]"); return 2; }
+        if (args.Length < 2) { Console.Error.WriteLine("usage: fake-systemd BUS_ADDRESS LOG_FILE [--fail-start] [--fail-set] [--private SOCKET_PATH]"); return 2; }
         var manager = new Manager(args[1], args.Contains("--fail-start"), args.Contains("--fail-set"));
         using var conn = new DBusConnection(args[0]);
         await conn.ConnectAsync();
         manager.Connection = conn;
         conn.AddMethodHandler(manager);
         await conn.RequestNameAsync(Service);
+        int priv = Array.IndexOf(args, "--private");
+        using var privateSocket = priv > 0 && priv + 1 < args.Length ? new PrivateSocket(args[priv + 1], args[0]) : null;
+        privateSocket?.Start();
         Console.Out.WriteLine("ready");
         Console.Out.Flush();
         await Task.Run(() => Console.In.ReadToEnd());
@@ -353,13 +357,14 @@ public static class Program
                     object? ignored = null;
                     return "<" + inner + " " + Format(ref r, inner, ref j, ref ignored) + ">";
                 }
-                case '(':
+                case '(' or '{':
                 {
                     r.AlignStruct();
+                    char close = c == '(' ? ')' : '}';
                     var parts = new List<string>();
-                    while (sig[i] != ')') { object? x = null; parts.Add(Format(ref r, sig, ref i, ref x)); }
+                    while (sig[i] != close) { object? x = null; parts.Add(Format(ref r, sig, ref i, ref x)); }
                     i++;
-                    return "(" + string.Join(", ", parts) + ")";
+                    return c == '(' ? "(" + string.Join(", ", parts) + ")" : "{" + string.Join(": ", parts) + "}";
                 }
                 case 'a':
                 {

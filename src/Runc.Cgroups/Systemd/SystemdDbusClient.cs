@@ -7,13 +7,17 @@ namespace Runc.Cgroups.Systemd;
 /// org.freedesktop.systemd1.Manager calls runc 1.1.5's libcontainer/cgroups/systemd makes through go-systemd, with
 /// its error wording. The connection is made on the first call (with a JobRemoved match, as go-systemd subscribes
 /// before it starts jobs) and kept for the process; everything runs on the calling thread (DESIGN §3).
+/// <paramref name="address"/> and <paramref name="privateAddress"/> replace the system bus and systemd's private socket
+/// (tests).
 /// </summary>
-public sealed class SystemdDbusClient(Action<string> warn, string? address = null) : ISystemdBus, IDisposable
+public sealed class SystemdDbusClient(Action<string> warn, string? address = null, string? privateAddress = null) : ISystemdBus, IDisposable
 {
     public const string Service = "org.freedesktop.systemd1";
     public const string ObjectPath = "/org/freedesktop/systemd1";
     public const string ManagerInterface = "org.freedesktop.systemd1.Manager";
     public const string DefaultSystemBus = "unix:path=/run/dbus/system_bus_socket";
+    /// <summary>systemd's own socket for direct (bus-less) connections, go-systemd's NewSystemdConnection.</summary>
+    public const string PrivateSocket = "unix:path=/run/systemd/private";
     /// <summary>runc waits this long for a start or stop job; nrunc also bounds each call by it.</summary>
     public static readonly TimeSpan JobTimeout = TimeSpan.FromSeconds(30);
 
@@ -32,19 +36,31 @@ public sealed class SystemdDbusClient(Action<string> warn, string? address = nul
         _conn = null;
     }
 
+    /// <summary>runc 1.1.5's newConnection as go-systemd's NewWithContext: the system bus; when that cannot be reached
+    /// and we are root, systemd's private socket directly (no Hello), and then the error is that socket's.</summary>
     private DBusConnection Connection()
     {
         if (_conn != null) return _conn;
         DBusConnection conn;
+        bool direct = false;
         try { conn = DBusConnection.Connect(address ?? SystemBusAddress(), JobTimeout); }
-        catch (SystemdUnreachableException e) { throw new SystemdUnreachableException(ConnectHint + e.Message); }
+        catch (SystemdUnreachableException e)
+        {
+            if (Runc.Linux.Interop.Libc.Geteuid() != 0) throw new SystemdUnreachableException(ConnectHint + e.Message);
+            try { conn = DBusConnection.Connect(privateAddress ?? PrivateSocket, JobTimeout, hello: false); }
+            catch (SystemdUnreachableException p) { throw new SystemdUnreachableException(ConnectHint + p.Message); }
+            direct = true;
+        }
         conn.SignalReceived = OnSignal;
         try
         {
             // Subscribe before any job exists: JobRemoved may arrive before the call that made the job returns.
+            // systemd sends its signals to direct connections unasked and refuses the bus's AddMatch there; go-systemd
+            // sends it anyway and ignores the answer.
             conn.Call(DBusMessage.MethodCall(DBusConnection.BusName, DBusConnection.BusPath, DBusConnection.BusName, "AddMatch", "s",
                 "type='signal',interface='" + ManagerInterface + "',member='JobRemoved'"), JobTimeout);
         }
+        catch (DBusErrorException) when (direct) { }
         catch (RuncException e)
         {
             conn.Dispose();
@@ -71,9 +87,18 @@ public sealed class SystemdDbusClient(Action<string> warn, string? address = nul
         ? job
         : throw new RuncException("dbus: unexpected reply signature \"" + reply.Signature + "\", expected \"o\"");
 
-    /// <summary>a(sv) of the properties, each value in its variant signature (<see cref="SystemdPropertyCodec.Signature"/>).</summary>
-    public static object[] PropertyArray(IReadOnlyList<SystemdProperty> props) =>
-        props.Select(p => (object)new object[] { p.Name, new DBusVariant(SystemdPropertyCodec.Signature(p.Value), p.Value) }).ToArray();
+    /// <summary>a(sv) of the properties, each value in its variant signature (<see cref="SystemdPropertyCodec.Signature"/>;
+    /// a value that is already a variant, from an annotation, as it is).</summary>
+    public static object[] PropertyArray(IReadOnlyList<SystemdProperty> props)
+    {
+        var array = new object[props.Count];
+        for (int i = 0; i < array.Length; i++)
+        {
+            var p = props[i];
+            array[i] = new object[] { p.Name, p.Value as DBusVariant ?? new DBusVariant(SystemdPropertyCodec.Signature(p.Value), p.Value) };
+        }
+        return array;
+    }
 
     /// <summary>runc 1.1.5 startUnit: an existing unit is fine; a job that is not "done", or no answer in 30 s,
     /// resets the failed unit and fails.</summary>

@@ -43,6 +43,10 @@ public abstract class SystemdManager : ICgroupManager
 
     public string UnitName { get; }
 
+    /// <summary>Properties StartTransientUnit sends after runc's own (the `org.systemd.property.*` annotations,
+    /// <see cref="SystemdAnnotations"/>), as runc appends its SystemdProps.</summary>
+    public IReadOnlyList<SystemdProperty> ExtraUnitProperties { get; set; } = [];
+
     /// <summary>The unit name of a saved container: the scope directory's name (systemd names it after the unit).</summary>
     public static string UnitNameFromPaths(IReadOnlyDictionary<string, string> paths)
     {
@@ -82,7 +86,9 @@ public abstract class SystemdManager : ICgroupManager
         // runc's wording: Apply's errors "unable to apply cgroup configuration", Set's "error setting cgroup config".
         try
         {
-            Bus.StartUnit(UnitName, NewUnitProperties(pid));
+            var props = NewUnitProperties(pid);
+            props.AddRange(ExtraUnitProperties);
+            Bus.StartUnit(UnitName, props);
             _started = true;
             AfterStart(pid);
         }

@@ -6,6 +6,7 @@ public static class SystemdPropertyCodec
 {
     public static string Signature(object value) => value switch
     {
+        DBus.DBusVariant v => v.Signature,
         ulong => "t",
         bool => "b",
         string => "s",

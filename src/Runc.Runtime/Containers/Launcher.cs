@@ -126,10 +126,10 @@ public static class Launcher
             // Cgroup: made and configured before the init exists, so it never runs unconstrained.
             var layout = CgroupLayout.Detect();
             if (opt.SystemdCgroup) CgroupManager.RequireRunningSystemd();
-            if (opt.SystemdCgroup && spec.Annotations?.Keys.FirstOrDefault(k => k.StartsWith("org.systemd.property.", StringComparison.Ordinal)) is { } sdProp)
-                throw new RuncException("annotation " + sdProp + ": systemd unit properties from annotations are not supported by nrunc");
+            var unitProps = opt.SystemdCgroup ? Runc.Cgroups.Systemd.SystemdAnnotations.Properties(spec.Annotations) : null;
             var cgroup = CgroupManager.Create(linux.Resources, linux.CgroupsPath, id, opt.SystemdCgroup, opt.Rootless, layout,
                 opt.SystemdCgroup ? new Runc.Cgroups.Systemd.SystemdDbusClient(m => Logger.Warn(m)) : null, m => Logger.Warn(m));
+            if (cgroup is Runc.Cgroups.Systemd.SystemdManager sd && unitProps != null) sd.ExtraUnitProperties = unitProps;
             cleanup.Cgroup = cgroup;
             CgroupIntent.Write(store.DirOf(id), cgroup.Paths, opt.Rootless, (cgroup as Runc.Cgroups.Systemd.SystemdManager)?.UnitName); // for delete after a killed create
             try { cgroup.Create(); }

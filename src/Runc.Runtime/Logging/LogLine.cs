@@ -1,4 +1,5 @@
 using System.Text;
+using Runc.Oci;
 
 namespace Runc.Runtime.Logging;
 

@@ -17,9 +17,11 @@ public sealed class FakeSystemdBus : IDisposable
     readonly string _dir;
 
     /// <param name="fail">"" or a fake-systemd failure flag: "--fail-start", "--fail-set".</param>
-    public FakeSystemdBus(TestScope scope, string fail = "")
+    /// <param name="privateSocket">Also serve systemd's private socket (direct connections, no bus) at <see cref="PrivateSocket"/>.</param>
+    public FakeSystemdBus(TestScope scope, string fail = "", bool privateSocket = false)
     {
         _dir = scope.NewDir("bus");
+        PrivateSocket = Path.Combine(_dir, "private.sock");
         Slice = "nrunctest" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)) + ".slice";
         Socket = Path.Combine(_dir, "bus.sock");
         Address = "unix:path=" + Socket;
@@ -47,6 +49,7 @@ public sealed class FakeSystemdBus : IDisposable
         string dll = Path.Combine(AppContext.BaseDirectory, "fake-systemd.dll");
         List<string> args = [dll, Address, LogPath];
         if (fail.Length > 0) args.Add(fail);
+        if (privateSocket) args.AddRange(["--private", PrivateSocket]);
         _fake = Start("dotnet", args, redirect: true);
         string? line = _fake.StandardOutput.ReadLine();
         if (line != "ready") throw new Xunit.Sdk.XunitException("fake systemd did not start: " + line + _fake.StandardError.ReadToEnd());
@@ -56,18 +59,22 @@ public sealed class FakeSystemdBus : IDisposable
     public string Socket { get; }
     public string Address { get; }
     public string LogPath { get; }
+    /// <summary>Where the fake serves systemd's private socket when asked to (the wrappers link /run/systemd/private to it).</summary>
+    public string PrivateSocket { get; }
 
     /// <summary>The calls recorded so far (see tools/fake-systemd).</summary>
     public string[] Calls() => File.ReadAllLines(LogPath);
 
-    /// <summary>A script that runs <paramref name="bin"/> against this bus (or <paramref name="address"/>) as described above.</summary>
-    public string Wrapper(string bin, string tag, string? address = null)
+    /// <summary>A script that runs <paramref name="bin"/> against this bus (or <paramref name="address"/>) as described above;
+    /// with <paramref name="linkPrivate"/> its /run/systemd/private is a link to <see cref="PrivateSocket"/>.</summary>
+    public string Wrapper(string bin, string tag, string? address = null, bool linkPrivate = false)
     {
         string path = Path.Combine(_dir, "with-fake-systemd-" + tag);
+        string link = linkPrivate ? " && ln -s \"" + PrivateSocket + "\" /run/systemd/private" : "";
         File.WriteAllText(path, $"""
             #!/bin/sh
             export DBUS_SYSTEM_BUS_ADDRESS='{address ?? Address}'
-            exec unshare -m --propagation private -- sh -c 'mount -t tmpfs -o size=1m,mode=755 nrunc-fake-run /run && mkdir -p /run/systemd/system && exec "$@"' sh '{bin}' "$@"
+            exec unshare -m --propagation private -- sh -c 'mount -t tmpfs -o size=1m,mode=755 nrunc-fake-run /run && mkdir -p /run/systemd/system{link} && exec "$@"' sh '{bin}' "$@"
 
             """);
         File.SetUnixFileMode(path, (UnixFileMode)0b111_101_101);

@@ -35,8 +35,9 @@ public sealed unsafe class DBusConnection : IDisposable
     public void Dispose() => _fd.Dispose();
 
     /// <summary>Connects to the first reachable entry of a D-Bus server address (unix:path= and unix:abstract=,
-    /// ';'-separated alternatives), authenticates and says Hello.</summary>
-    public static DBusConnection Connect(string address, TimeSpan timeout)
+    /// ';'-separated alternatives), authenticates and says Hello unless <paramref name="hello"/> is false (a direct
+    /// connection to a peer such as systemd's private socket, where there is no bus to say it to).</summary>
+    public static DBusConnection Connect(string address, TimeSpan timeout, bool hello = true)
     {
         string? failure = null;
         byte* sa = stackalloc byte[110];
@@ -88,8 +89,9 @@ public sealed unsafe class DBusConnection : IDisposable
             try
             {
                 conn.Authenticate(Environment.TickCount64 + (long)timeout.TotalMilliseconds);
-                var hello = conn.Call(DBusMessage.MethodCall(BusName, BusPath, BusName, "Hello", ""), timeout);
-                conn.UniqueName = hello.Arguments() is [string unique] ? unique : "";
+                if (!hello) return conn;
+                var welcome = conn.Call(DBusMessage.MethodCall(BusName, BusPath, BusName, "Hello", ""), timeout);
+                conn.UniqueName = welcome.Arguments() is [string unique] ? unique : "";
                 return conn;
             }
             catch (RuncException e)

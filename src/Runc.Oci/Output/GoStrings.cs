@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Runc.Runtime.Logging;
+namespace Runc.Oci;
 
 /// <summary>
 /// String quoting exactly as the Go programs our callers were written against produce it:
