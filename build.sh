@@ -67,6 +67,8 @@ test_all() {
   export NRUNC_BIN="$BIN"
   COUNTS=$(mktemp)
   local p
+  say "generated spec reader is current (tools/json-gen/gen.py --check)"
+  if python3 "$ROOT/tools/json-gen/gen.py" --check >&2; then echo "1 0 0" >>"$COUNTS"; else echo "0 1 0" >>"$COUNTS"; fi
   for p in "$ROOT"/tests/*.Tests/*.csproj; do run_tests "$p"; done
   if [ -x "$ROOT/tests/engines/run.sh" ]; then
     need_packages containerd podman conmon uidmap docker.io
