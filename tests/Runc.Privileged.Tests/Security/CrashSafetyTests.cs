@@ -58,8 +58,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : ScopedTest(outp
     /// <summary>
     /// SIGKILL of the CLI at named steps of create, placed exactly with strace's fault injection (`-P PATH` limits the
     /// injection to the one syscall that touches PATH; only the CLI is traced, not its child): the state dir's mkdir,
-    /// the exec fifo's mknod, the first cgroup mkdir, the socketpair just before the clone, the child's join of the pids
-    /// (v1) or unified (v2) cgroup (after clone), the copy of config.json into the state dir (after the child reported
+    /// the exec fifo's mknod, the first cgroup mkdir, the socketpair just before the clone, the parent closing its fd of the pids
+    /// tasks file (v1) or of the cgroup2 directory (v2) right after the clone (the child joins through its copy), the copy of config.json into the state dir (after the child reported
     /// in), and the rename that commits state.json. rc 137 proves the step was reached; then delete --force must leave
     /// no state dir, exec fifo, cgroup in any hierarchy, process or mount.
     /// </summary>
@@ -88,7 +88,8 @@ public sealed class CrashSafetyTests(ITestOutputHelper output) : ScopedTest(outp
             "mknod-exec-fifo" => (Path.Combine(state, "exec.fifo"), "mknodat"),
             "mkdir-first-cgroup" => (firstCg, "mkdir"),
             "before-clone" => ((string?)null, "socketpair"),
-            "after-clone-join-cgroup" => (cg + "/cgroup.procs", "openat"),
+            // The child moves itself into the cgroups (CgroupJoin); the parent closes its copies of the fds right after the clone.
+            "after-clone-join-cgroup" => (v1 ? cg + "/tasks" : cg, "close"),
             "copy-config" => (Path.Combine(state, "config.json"), "openat"),
             "commit-state-json" => (Path.Combine(state, "state.json"), "renameat,renameat2,rename"),
             _ => throw new ArgumentException(step),
