@@ -49,5 +49,5 @@ public static class OciJson
 
     /// <summary><c>nrunc list --format json</c>: one line, newline-terminated, <c>null</c> when empty.</summary>
     public static string SerializeStateList(IReadOnlyList<ContainerStateView> states) =>
-        (states.Count == 0 ? "null" : JsonSerializer.Serialize(states.ToList(), Compact.ListContainerStateView)) + "\n";
+        (states.Count == 0 ? "null" : JsonSerializer.Serialize(new List<ContainerStateView>(states), Compact.ListContainerStateView)) + "\n";
 }
