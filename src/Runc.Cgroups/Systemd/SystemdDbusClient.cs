@@ -1,3 +1,4 @@
+using System.Linq;
 using Runc.Cgroups.Systemd.DBus;
 
 namespace Runc.Cgroups.Systemd;

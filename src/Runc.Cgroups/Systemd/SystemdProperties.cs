@@ -1,3 +1,4 @@
+using System.Linq;
 using Runc.Cgroups.Devices;
 using Runc.Cgroups.V2;
 using Runc.Oci;
