@@ -155,7 +155,7 @@ public static class CgroupManager
             {
                 int dot = key.IndexOf('.');
                 string controller = dot > 0 ? key[..dot] : "";
-                bool hosted = mode == CgroupMode.Hybrid && (controller == "cgroup" || hybridControllers?.Contains(controller) == true);
+                bool hosted = mode == CgroupMode.Hybrid && (controller == "cgroup" || (hybridControllers != null && V2Resources.HasController(hybridControllers, controller)));
                 if (mode != CgroupMode.Unified && !hosted) throw new RuncException("invalid configuration: cannot use unified on cgroup v1");
                 V2Resources.ValidateUnifiedKey(key);
             }

@@ -22,7 +22,7 @@ public static class SeccompFeatures
         "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
     ];
 
-    public static IReadOnlyList<string> Archs { get; } = SyscallTables.All.Select(a => a.OciName).ToArray();
+    public static IReadOnlyList<string> Archs { get; } = Array.ConvertAll(SyscallTables.All, a => a.OciName);
 
     public static IReadOnlyList<string> KnownFlags { get; } =
     [

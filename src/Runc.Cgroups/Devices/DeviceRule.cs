@@ -17,7 +17,7 @@ public sealed record DeviceRule(char Type, long Major, long Minor, string Access
         if (type is not ("a" or "b" or "c"))
             throw new SpecException("invalid device cgroup type \"" + d.Type + "\": must be a, b or c");
         string access = string.IsNullOrEmpty(d.Access) ? "rwm" : d.Access;
-        if (access.Any(ch => ch is not ('r' or 'w' or 'm')))
+        if (access.AsSpan().ContainsAnyExcept("rwm"))
             throw new SpecException("invalid device cgroup access \"" + d.Access + "\": must be a combination of r, w, m");
         return new DeviceRule(type[0], d.Major ?? Wildcard, d.Minor ?? Wildcard, access, d.Allow);
     }

@@ -14,8 +14,16 @@ public sealed class DeviceRuleSet
     public bool DefaultAllow { get; private set; }
 
     /// <summary>Exceptions to the default, in first-seen order (their action is !DefaultAllow).</summary>
-    public IEnumerable<DeviceRule> Exceptions =>
-        _order.Where(_access.ContainsKey).Select(k => new DeviceRule(k.Type, k.Major, k.Minor, _access[k], !DefaultAllow));
+    public IReadOnlyList<DeviceRule> Exceptions
+    {
+        get
+        {
+            var exceptions = new List<DeviceRule>(_access.Count);
+            foreach (var k in _order)
+                if (_access.TryGetValue(k, out string? access)) exceptions.Add(new DeviceRule(k.Type, k.Major, k.Minor, access, !DefaultAllow));
+            return exceptions;
+        }
+    }
 
     public static DeviceRuleSet FromRules(IEnumerable<DeviceRule> rules)
     {
@@ -54,18 +62,29 @@ public sealed class DeviceRuleSet
         foreach (var p in partials)
         {
             if (p == (r.Type, r.Major, r.Minor)) continue;
-            if (_access.TryGetValue(p, out string? have) && have.Any(r.Access.Contains))
+            if (_access.TryGetValue(p, out string? have) && have.AsSpan().ContainsAny(r.Access))
                 throw new RuncException("device rule \"" + r.ToV1String() + "\" is not supported by the devices cgroup: " +
                     "cannot punch a hole in the wildcard rule \"" + new DeviceRule(p.Item1, p.Item2, p.Item3, have, !DefaultAllow).ToV1String() + "\"");
         }
         var key = (r.Type, r.Major, r.Minor);
         if (!_access.TryGetValue(key, out string? cur)) return;
-        string left = new(cur.Where(c => !r.Access.Contains(c)).ToArray());
+        string left = Letters(cur, r.Access, inSet: false);
         if (left.Length == 0) _access.Remove(key); else _access[key] = left;
     }
 
     private static string Union(string a, string b) => Normalize(a + b);
 
     /// <summary>Access letters deduplicated in "rwm" order.</summary>
-    private static string Normalize(string access) => new("rwm".Where(access.Contains).ToArray());
+    private static string Normalize(string access) => Letters("rwm", access, inSet: true);
+
+    /// <summary>The letters of <paramref name="source"/>, in its order, that are in <paramref name="set"/> (or, with
+    /// <paramref name="inSet"/> false, that are not).</summary>
+    private static string Letters(string source, string set, bool inSet)
+    {
+        var kept = new char[source.Length];
+        int n = 0;
+        foreach (char c in source)
+            if (set.Contains(c) == inSet) kept[n++] = c;
+        return new string(kept, 0, n);
+    }
 }

@@ -7,9 +7,9 @@ namespace Runc.Cgroups.Layout;
 public sealed class CgroupLayout
 {
     /// <summary>The v1 controllers runc knows, plus named hierarchies it joins ("name=systemd").</summary>
-    public static readonly IReadOnlyList<string> KnownV1Controllers =
+    public static readonly IReadOnlySet<string> KnownV1Controllers = new HashSet<string>(
         ["cpuset", "devices", "memory", "cpu", "cpuacct", "pids", "blkio", "hugetlb", "net_cls", "net_prio",
-         "perf_event", "freezer", "rdma", "misc", "name=systemd"];
+         "perf_event", "freezer", "rdma", "misc", "name=systemd"], StringComparer.Ordinal);
 
     public CgroupMode Mode { get; }
 
@@ -51,7 +51,8 @@ public sealed class CgroupLayout
                 if (KnownV1Controllers.Contains(opt) || opt.StartsWith("name=", StringComparison.Ordinal))
                     v1.TryAdd(opt, m);
         }
-        bool hasV1Controllers = v1.Keys.Any(k => !k.StartsWith("name=", StringComparison.Ordinal));
+        bool hasV1Controllers = false;
+        foreach (string k in v1.Keys) hasV1Controllers |= !k.StartsWith("name=", StringComparison.Ordinal);
         CgroupMode mode = !hasV1Controllers && unified != null ? CgroupMode.Unified
             : unified != null ? CgroupMode.Hybrid : CgroupMode.V1;
         if (mode == CgroupMode.Unified) v1.Clear(); // a stray name=systemd v1 mount is not ours to manage

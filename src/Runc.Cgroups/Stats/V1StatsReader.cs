@@ -52,8 +52,10 @@ public static class V1StatsReader
         {
             var kernel = new List<ulong>();
             var user = new List<ulong>();
-            foreach (string line in all.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(1))
+            string[] lines = all.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            for (int i = 1; i < lines.Length; i++) // the first line is the header
             {
+                string line = lines[i];
                 string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (f.Length != 3 || !ulong.TryParse(f[1], out ulong u) || !ulong.TryParse(f[2], out ulong k)) continue;
                 user.Add(u);

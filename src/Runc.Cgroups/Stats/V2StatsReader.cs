@@ -70,8 +70,9 @@ public static class V2StatsReader
             string[] f = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
             string[] dev = f[0].Split(':');
             if (dev.Length != 2 || !ulong.TryParse(dev[0], out ulong major) || !ulong.TryParse(dev[1], out ulong minor)) continue;
-            foreach (string kv in f.Skip(1))
+            for (int i = 1; i < f.Length; i++)
             {
+                string kv = f[i];
                 string[] p = kv.Split('=');
                 if (p.Length != 2 || !ulong.TryParse(p[1], out ulong v)) continue;
                 switch (p[0])

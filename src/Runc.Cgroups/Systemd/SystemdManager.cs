@@ -50,7 +50,11 @@ public abstract class SystemdManager : ICgroupManager
     /// <summary>The unit name of a saved container: the scope directory's name (systemd names it after the unit).</summary>
     public static string UnitNameFromPaths(IReadOnlyDictionary<string, string> paths)
     {
-        string dir = paths.TryGetValue("devices", out string? d) ? d : paths.Values.First();
+        if (!paths.TryGetValue("devices", out string? dir))
+        {
+            using var values = paths.Values.GetEnumerator();
+            dir = values.MoveNext() ? values.Current : throw new InvalidOperationException("no cgroup paths");
+        }
         return Path.GetFileName(dir.TrimEnd('/'));
     }
 

@@ -49,7 +49,9 @@ public static class SystemdProperties
     {
         var cpus = Stats.StatsParsing.ParseCpuList(list);
         if (cpus.Count == 0) throw new RuncException("invalid cpuset list \"" + list + "\"");
-        var bytes = new byte[cpus.Max() / 8 + 1];
+        int max = 0;
+        foreach (ushort cpu in cpus) max = Math.Max(max, cpu);
+        var bytes = new byte[max / 8 + 1];
         foreach (ushort cpu in cpus) bytes[cpu / 8] |= (byte)(1 << (cpu % 8));
         return bytes;
     }
@@ -61,6 +63,23 @@ public static class SystemdProperties
     /// own devices cgroup writes follow). Wildcard majors map to "char-*"/"block-*", wildcard minors to the
     /// /proc/devices group name, exact devices to /dev/{char,block}/MAJ:MIN when that node (or /sys/dev/...) exists.
     /// </summary>
+    /// <summary>Major, then minor, then type; equal rules keep their order (stable).</summary>
+    private static List<DeviceRule> InEmulatorOrder(IReadOnlyList<DeviceRule> rules)
+    {
+        var indexed = new List<(DeviceRule Rule, int Index)>(rules.Count);
+        for (int i = 0; i < rules.Count; i++) indexed.Add((rules[i], i));
+        indexed.Sort((a, b) =>
+        {
+            int c = a.Rule.Major.CompareTo(b.Rule.Major);
+            if (c == 0) c = a.Rule.Minor.CompareTo(b.Rule.Minor);
+            if (c == 0) c = a.Rule.Type.CompareTo(b.Rule.Type);
+            return c != 0 ? c : a.Index.CompareTo(b.Index);
+        });
+        var sorted = new List<DeviceRule>(indexed.Count);
+        foreach (var (rule, _) in indexed) sorted.Add(rule);
+        return sorted;
+    }
+
     public static List<SystemdProperty> ForDevices(IReadOnlyList<DeviceRule> rules, Func<string, bool>? exists = null,
         Func<char, long, string?>? deviceGroup = null, Action<string>? warn = null)
     {
@@ -71,7 +90,7 @@ public static class SystemdProperties
         var set = DeviceRuleSet.FromRules(rules);
         if (set.DefaultAllow)
         {
-            if (!set.Exceptions.Any())
+            if (set.Exceptions.Count == 0)
             {
                 props.Add(new("DevicePolicy", "auto"));
                 props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)[]));
@@ -85,7 +104,7 @@ public static class SystemdProperties
         props.Add(new("DevicePolicy", "strict"));
         props.Add(new("DeviceAllow", (IReadOnlyList<(string, string)>)[]));
         var allow = new List<(string, string)>();
-        foreach (var e in set.Exceptions.OrderBy(e => e.Major).ThenBy(e => e.Minor).ThenBy(e => e.Type))
+        foreach (var e in InEmulatorOrder(set.Exceptions))
         {
             string kind = e.Type == 'b' ? "block" : "char";
             if (e.Major == DeviceRule.Wildcard)

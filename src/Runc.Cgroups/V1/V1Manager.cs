@@ -37,7 +37,17 @@ public sealed class V1Manager : ICgroupManager
     public IReadOnlyDictionary<string, string> Paths => _paths;
 
     /// <summary>Directories, one per hierarchy (co-mounted controllers share one), in a stable order.</summary>
-    private IEnumerable<string> Dirs => _paths.Values.Distinct(StringComparer.Ordinal);
+    private List<string> Dirs
+    {
+        get
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var dirs = new List<string>(_paths.Count);
+            foreach (string dir in _paths.Values)
+                if (seen.Add(dir)) dirs.Add(dir);
+            return dirs;
+        }
+    }
 
     public void Create()
     {
@@ -46,7 +56,7 @@ public sealed class V1Manager : ICgroupManager
         var created = new List<string>();
         try
         {
-            foreach (var (controller, dir) in _paths.ToList())
+            foreach (var (controller, dir) in new List<KeyValuePair<string, string>>(_paths))
             {
                 try { created.AddRange(CgroupFile.MkdirAll(dir)); }
                 catch (SyscallException e) when (_rootless && e.Errno is Errno.EACCES or Errno.EPERM or Errno.EROFS)
@@ -102,7 +112,7 @@ public sealed class V1Manager : ICgroupManager
         }
         if (r.Devices != null && !_rootless)
         {
-            var rules = r.Devices.Select(DeviceRule.FromOci).ToList();
+            var rules = r.Devices.ConvertAll(DeviceRule.FromOci);
             V1Devices.Apply(Need("devices"), rules);
         }
         if (r.Memory is { } mem) V1Memory.Apply(Need("memory"), mem);
@@ -181,14 +191,14 @@ public sealed class V1Manager : ICgroupManager
         _paths.TryGetValue(controller, out string? dir) ? dir
             : throw new RuncException("cannot set " + controller + " limit: container could not join or create cgroup");
 
-    public bool Exists() => Dirs.Any(Directory.Exists);
+    public bool Exists() => Dirs.Exists(Directory.Exists);
 
     /// <summary>runc reads the devices hierarchy; any joined hierarchy lists the same processes.</summary>
     public IReadOnlyList<int> GetPids()
     {
         foreach (string c in (string[])["devices", "freezer", "pids", "memory", "cpu"])
             if (_paths.TryGetValue(c, out string? dir) && Directory.Exists(dir)) return CgroupTree.GetPidsRecursive(dir);
-        string? any = Dirs.FirstOrDefault(Directory.Exists);
+        string? any = Dirs.Find(Directory.Exists);
         return any == null ? [] : CgroupTree.GetPidsRecursive(any);
     }
 

@@ -31,7 +31,7 @@ public sealed class V2Manager : ICgroupManager
 
     /// <summary>Controllers the hierarchy root offers (what ancestors get in subtree_control).</summary>
     private List<string> RootControllers() =>
-        (CgroupFile.TryRead(_mountPoint, "cgroup.controllers") ?? "").Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries).ToList();
+        new((CgroupFile.TryRead(_mountPoint, "cgroup.controllers") ?? "").Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries));
 
     public void Create()
     {
@@ -40,7 +40,7 @@ public sealed class V2Manager : ICgroupManager
         string rel = _dir.Length > _mountPoint.Length ? _dir[_mountPoint.Length..].Trim('/') : "";
         string[] parts = rel.Split('/', StringSplitOptions.RemoveEmptyEntries);
         var controllers = RootControllers();
-        string enable = string.Join(' ', controllers.Select(c => "+" + c));
+        string enable = string.Join(' ', controllers.ConvertAll(c => "+" + c));
         var created = new List<string>();
         try
         {
@@ -86,7 +86,7 @@ public sealed class V2Manager : ICgroupManager
         var available = (CgroupFile.TryRead(_dir, "cgroup.controllers") ?? "")
             .Split((char[])[' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
         V2Resources.Apply(_dir, r, available);
-        if (r.Devices != null) ApplyDevices(r.Devices.Select(DeviceRule.FromOci).ToList());
+        if (r.Devices != null) ApplyDevices(r.Devices.ConvertAll(DeviceRule.FromOci));
     }
 
     public void ApplyDevices(IReadOnlyList<DeviceRule> rules)

@@ -84,6 +84,13 @@ public static class V2Resources
         if (!string.IsNullOrEmpty(c.Mems)) CgroupFile.Write(dir, "cpuset.mems", c.Mems);
     }
 
+    internal static bool HasController(IReadOnlyCollection<string> controllers, string controller)
+    {
+        foreach (string c in controllers)
+            if (c == controller) return true;
+        return false;
+    }
+
     /// <summary>Keys are file names written verbatim; a missing file gets a message naming the controller.</summary>
     public static void ApplyUnified(string dir, Dictionary<string, string> unified, IReadOnlyCollection<string> controllers)
     {
@@ -94,7 +101,7 @@ public static class V2Resources
             catch (SyscallException e) when (e.Errno is Errno.ENOENT or Errno.EPERM or Errno.EACCES)
             {
                 string controller = key[..key.IndexOf('.')];
-                if (controller != "cgroup" && !controllers.Contains(controller))
+                if (controller != "cgroup" && !HasController(controllers, controller))
                     throw new RuncException("unified resource \"" + key + "\" can't be set: controller \"" + controller + "\" not available");
                 throw;
             }

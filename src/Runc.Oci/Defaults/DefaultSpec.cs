@@ -39,10 +39,10 @@ public static class DefaultSpec
                 Cwd = "/",
                 Capabilities = new LinuxCapabilities
                 {
-                    Bounding = [.. DefaultCaps],
-                    Effective = [.. DefaultCaps],
-                    Permitted = [.. DefaultCaps],
-                    Ambient = [.. DefaultCaps],
+                    Bounding = new(DefaultCaps),
+                    Effective = new(DefaultCaps),
+                    Permitted = new(DefaultCaps),
+                    Ambient = new(DefaultCaps),
                 },
                 Rlimits = [new PosixRlimit { Type = "RLIMIT_NOFILE", Hard = 1024, Soft = 1024 }],
                 NoNewPrivileges = true,
@@ -80,7 +80,9 @@ public static class DefaultSpec
     {
         var linux = spec.Linux!;
         // No network namespace: an unprivileged user cannot configure one usefully; add a user namespace.
-        linux.Namespaces = [.. linux.Namespaces!.Where(n => n.Type != "network" && n.Type != "user"), new() { Type = "user" }];
+        var namespaces = linux.Namespaces!.FindAll(n => n.Type != "network" && n.Type != "user");
+        namespaces.Add(new() { Type = "user" });
+        linux.Namespaces = namespaces;
         linux.UidMappings = [new() { ContainerId = 0, HostId = hostUid, Size = 1 }];
         linux.GidMappings = [new() { ContainerId = 0, HostId = hostGid, Size = 1 }];
 

@@ -15,8 +15,7 @@ public static class Capabilities
         "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
     ];
 
-    private static readonly Dictionary<string, int> ByName =
-        Names.Select((name, number) => (name, number)).ToDictionary(p => p.name, p => p.number, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> ByName = NameIndex.Of(Names);
 
     /// <summary>The highest capability number this table knows (CAP_LAST_CAP of the headers it was written from).</summary>
     public static int Last => Names.Length - 1;

@@ -169,8 +169,13 @@ public static class MountOptions
 
     /// <summary>Every option name nrunc understands (what <c>features</c> lists as mountOptions), sorted.</summary>
     public static IReadOnlyList<string> KnownNames { get; } =
-        FlagOptions.Keys.Concat(PropagationOptions.Keys).Concat(RecursiveAttrOptions.Keys)
-            .Concat(["idmap", "ridmap", "tmpcopyup"]).Order(StringComparer.Ordinal).ToArray();
+        SortedNames([.. FlagOptions.Keys, .. PropagationOptions.Keys, .. RecursiveAttrOptions.Keys, "idmap", "ridmap", "tmpcopyup"]);
+
+    private static string[] SortedNames(string[] names)
+    {
+        Array.Sort(names, StringComparer.Ordinal);
+        return names;
+    }
 
     public static ParsedMountOptions Parse(IEnumerable<string>? options)
     {

@@ -30,7 +30,14 @@ public static class NamespaceTypes
         new(Uts, CLONE_NEWUTS, "uts"),
     ];
 
-    private static readonly Dictionary<string, NamespaceType> BySpecName = All.ToDictionary(t => t.SpecName, StringComparer.Ordinal);
+    private static readonly Dictionary<string, NamespaceType> BySpecName = BuildBySpecName();
+
+    private static Dictionary<string, NamespaceType> BuildBySpecName()
+    {
+        var bySpecName = new Dictionary<string, NamespaceType>(StringComparer.Ordinal);
+        foreach (var t in All) bySpecName.Add(t.SpecName, t);
+        return bySpecName;
+    }
 
     public static bool TryGet(string specName, out NamespaceType type)
     {

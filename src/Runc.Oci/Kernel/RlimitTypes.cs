@@ -10,8 +10,7 @@ public static class RlimitTypes
         "RLIMIT_NICE", "RLIMIT_RTPRIO", "RLIMIT_RTTIME",
     ];
 
-    private static readonly Dictionary<string, int> ByName =
-        Names.Select((name, number) => (name, number)).ToDictionary(p => p.name, p => p.number, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> ByName = NameIndex.Of(Names);
 
     public static IReadOnlyList<string> All => Names;
 

@@ -23,7 +23,14 @@ public static class Signals
         ("SIGPWR", 30), ("SIGSYS", 31),
     ];
 
-    private static readonly Dictionary<string, int> ByName = Table.ToDictionary(e => e.Name, e => e.Number, StringComparer.Ordinal);
+    private static readonly Dictionary<string, int> ByName = BuildByName();
+
+    private static Dictionary<string, int> BuildByName()
+    {
+        var byName = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var (name, number) in Table) byName.Add(name, number);
+        return byName;
+    }
 
     /// <summary>Parses a kill argument; throws <see cref="RuncException"/> <c>unknown signal "FOO"</c> otherwise.</summary>
     public static int Parse(string raw) =>

@@ -45,7 +45,7 @@ internal static class GoJsonTypeErrors
                 info = Metadata(info, type);
                 continue;
             }
-            var property = info.Properties.FirstOrDefault(p => string.Equals(p.Name, segment.Name, StringComparison.OrdinalIgnoreCase));
+            var property = FindProperty(info.Properties, segment.Name);
             if (property == null) return Fallback(ex);
             owner = GoName(type);
             fieldPath.Add(property.Name);
@@ -164,6 +164,14 @@ internal static class GoJsonTypeErrors
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>)) return "[]" + GoTypeName(type.GetGenericArguments()[0]);
         if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>)) return "map[string]" + GoTypeName(type.GetGenericArguments()[1]);
         return "specs." + GoName(type);
+    }
+
+    /// <summary>The property Go's case-insensitive field match would pick: the first whose JSON name matches.</summary>
+    private static JsonPropertyInfo? FindProperty(IList<JsonPropertyInfo> properties, string? name)
+    {
+        foreach (var p in properties)
+            if (string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase)) return p;
+        return null;
     }
 
     /// <summary>runtime-spec's Go type name for one of our records (they differ only in acronym casing).</summary>

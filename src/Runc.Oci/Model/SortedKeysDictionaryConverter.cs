@@ -38,7 +38,7 @@ public sealed class SortedKeysDictionaryConverter<TValue> : JsonConverter<Dictio
     {
         var info = ValueInfo(options);
         writer.WriteStartObject();
-        foreach (var key in value.Keys.Order(StringComparer.Ordinal))
+        foreach (var key in SortedKeys.Of(value))
         {
             writer.WritePropertyName(key);
             JsonSerializer.Serialize(writer, value[key], info);
@@ -48,6 +48,18 @@ public sealed class SortedKeysDictionaryConverter<TValue> : JsonConverter<Dictio
 
     private static JsonTypeInfo<TValue> ValueInfo(JsonSerializerOptions options) =>
         (JsonTypeInfo<TValue>)options.GetTypeInfo(typeof(TValue));
+}
+
+/// <summary>The keys of a string-keyed map in ordinal order (Go's map order in JSON, and a deterministic order for messages).</summary>
+public static class SortedKeys
+{
+    public static string[] Of<TValue>(Dictionary<string, TValue> map)
+    {
+        var keys = new string[map.Count];
+        map.Keys.CopyTo(keys, 0);
+        Array.Sort(keys, StringComparer.Ordinal);
+        return keys;
+    }
 }
 
 /// <summary>A value inside a map failed to convert; <see cref="Key"/> and the inner path locate it.</summary>

@@ -23,7 +23,7 @@ public static partial class SpecValidator
     private static void ValidateSysctl(Dictionary<string, string>? sysctl, NamespaceSet namespaces, Findings findings)
     {
         if (sysctl == null) return;
-        foreach (var key in sysctl.Keys.Order(StringComparer.Ordinal))
+        foreach (var key in SortedKeys.Of(sysctl))
         {
             // "net/ipv4/ip_forward" names the same file as "net.ipv4.ip_forward".
             string s = key.Contains('/') ? key.Replace('/', '.') : key;
@@ -90,7 +90,7 @@ public static partial class SpecValidator
             if (rule == null) { findings.Error(path, "must not be null"); continue; }
             if (rule.Type is not (null or "" or "a" or "b" or "c"))
                 findings.Error(path + ".type", $"unknown device type {Q(rule.Type)}, must be a, b or c");
-            if (rule.Access is { } access && (access.Length > 3 || access.Any(c => c is not ('r' or 'w' or 'm'))))
+            if (rule.Access is { } access && (access.Length > 3 || access.AsSpan().ContainsAnyExcept("rwm")))
                 findings.Error(path + ".access", $"invalid access {Q(access)}, must be a combination of r, w and m");
         }
     }

@@ -63,8 +63,9 @@ public static partial class SpecValidator
         else if (namespaces.IsJoined(NamespaceTypes.Time))
             // Offsets can only be written into a fresh time namespace, before any process enters it.
             findings.Error("linux.timeOffsets", "time offsets cannot be set on a joined time namespace (namespace path given)");
-        foreach (var (clock, offset) in offsets.OrderBy(p => p.Key, StringComparer.Ordinal))
+        foreach (var clock in SortedKeys.Of(offsets))
         {
+            var offset = offsets[clock];
             if (clock is not ("monotonic" or "boottime"))
                 findings.Error($"linux.timeOffsets.{clock}", "unknown clock, must be monotonic or boottime");
             if (offset != null && offset.Nanosecs >= 1_000_000_000)
@@ -77,7 +78,7 @@ public static partial class SpecValidator
         if (devices is not { Count: > 0 }) return;
         if (!namespaces.Has(NamespaceTypes.Network))
             findings.Error("linux.netDevices", "unable to move network devices without a private network namespace");
-        foreach (var name in devices.Keys.Order(StringComparer.Ordinal))
+        foreach (var name in SortedKeys.Of(devices))
             if (name.Length == 0 || name.Length > 15 || name.Contains('/') || name is "." or "..")
                 findings.Error("linux.netDevices", $"invalid network device name {Q(name)}");
     }

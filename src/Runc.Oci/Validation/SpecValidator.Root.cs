@@ -69,7 +69,7 @@ public static partial class SpecValidator
                 // The spec allows it (relative to "/"); runc warns that support will go away.
                 findings.Warn(path + ".destination", $"{Q(mount.Destination)} is not absolute; it is taken relative to \"/\"");
 
-            bool idmapOption = mount.Options?.Any(o => o is "idmap" or "ridmap") == true;
+            bool idmapOption = mount.Options?.Exists(o => o is "idmap" or "ridmap") == true;
             bool hasMappings = mount.UidMappings is { Count: > 0 } || mount.GidMappings is { Count: > 0 };
             if (hasMappings && !idmapOption)
                 findings.Error(path, "uidMappings/gidMappings need the \"idmap\" or \"ridmap\" option");

@@ -32,7 +32,7 @@ public static partial class SpecValidator
             if (rule == null) { findings.Error(path, "must not be null"); continue; }
             if (rule.Names is not { Count: > 0 })
                 findings.Error(path + ".names", "must not be empty");
-            else if (rule.Names.Any(string.IsNullOrEmpty))
+            else if (rule.Names.Exists(string.IsNullOrEmpty))
                 findings.Error(path + ".names", "syscall names must not be empty strings");
 
             if (!SeccompNames.Actions.Contains(rule.Action))

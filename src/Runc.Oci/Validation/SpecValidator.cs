@@ -63,8 +63,9 @@ public static partial class SpecValidator
 
         void Check<T>(string path, Dictionary<string, T>? map)
         {
-            foreach (var key in map?.Keys.Order(StringComparer.Ordinal) ?? Enumerable.Empty<string>())
-                if (map![key] is null) findings.Error($"{path}.{key}", "must not be null");
+            if (map == null) return;
+            foreach (var key in SortedKeys.Of(map))
+                if (map[key] is null) findings.Error($"{path}.{key}", "must not be null");
         }
     }
 
@@ -73,7 +74,7 @@ public static partial class SpecValidator
     {
         if (string.IsNullOrEmpty(version)) { f.Error("ociVersion", "required field is missing"); return; }
         var core = version.Split('-', '+')[0].Split('.');
-        if (core.Length != 3 || core.Any(p => p.Length == 0 || !p.All(char.IsAsciiDigit)))
+        if (core.Length != 3 || Array.Exists(core, p => p.Length == 0 || p.AsSpan().ContainsAnyExceptInRange('0', '9')))
             f.Error("ociVersion", $"{Q(version)} is not a SemVer version");
         else if (core[0] != "1")
             f.Error("ociVersion", $"unsupported major version {Q(version)} (nrunc supports 1.x)");

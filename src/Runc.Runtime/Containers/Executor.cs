@@ -165,7 +165,7 @@ public static class Executor
                 childJoinsPid = pidNs.Fd;
             }
 
-            string? home = process.Env?.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true
+            string? home = process.Env?.Exists(e => e.StartsWith("HOME=", StringComparison.Ordinal)) == true
                 ? null : Passwd.HomeOf(state.Rootfs, process.User.Uid);
             var o = new ExecPlanOptions
             {
@@ -353,9 +353,9 @@ public static class Executor
         {
             p = configProcess with
             {
-                Args = [.. req.Args.Skip(0)],
+                Args = new(req.Args),
                 Env = [.. configProcess.Env ?? [], .. req.Env],
-                User = configProcess.User with { AdditionalGids = configProcess.User.AdditionalGids is { } ag ? [.. ag] : null },
+                User = configProcess.User with { AdditionalGids = configProcess.User.AdditionalGids is { } ag ? new List<uint>(ag) : null },
             };
             if (req.Cwd is { Length: > 0 } cwd) p.Cwd = cwd;
             appArmor = null;
@@ -402,7 +402,7 @@ public static class Executor
     private static int Atoi(string s, string what)
     {
         if (int.TryParse(s, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out int v)) return v;
-        string why = s.Length > 0 && s.TrimStart('-', '+').All(char.IsAsciiDigit) ? "value out of range" : "invalid syntax";
+        string why = s.Length > 0 && !s.AsSpan().TrimStart("-+").ContainsAnyExceptInRange('0', '9') ? "value out of range" : "invalid syntax";
         throw new RuncException($"parsing {s} as int for {what} failed: strconv.Atoi: parsing \"{s}\": {why}");
     }
 

@@ -158,8 +158,9 @@ public static class Launcher
 
             var joins = new Dictionary<string, int>(StringComparer.Ordinal);
             SafeFd? pidNs = null;
-            foreach (var ns in namespaces.Where(n => !string.IsNullOrEmpty(n.Path)))
+            foreach (var ns in namespaces)
             {
+                if (string.IsNullOrEmpty(ns.Path)) continue;
                 SafeFd fd;
                 try { fd = SafeFd.Open(ns.Path!, Interop.Libc.O_RDONLY); }
                 catch (SyscallException e) { throw new RuncException($"open {ns.Type} namespace \"{ns.Path}\": {Errno.Message(e.Errno)}"); }
@@ -172,7 +173,7 @@ public static class Launcher
             var mountTrees = IdmappedMounts.Prepare(spec, bundle, fds, RootlessConfig.RootlessEuid);
 
             int listenFds = SocketActivation.InheritedFds();
-            bool newUserNs = namespaces.Any(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
+            bool newUserNs = namespaces.Exists(n => n.Type == "user" && string.IsNullOrEmpty(n.Path));
             bool hasHooks = (spec.Hooks?.Prestart?.Count ?? 0) + (spec.Hooks?.CreateRuntime?.Count ?? 0) > 0;
             using var sync = SyncChannel.Create();
             var o = new LaunchOptions
@@ -195,7 +196,7 @@ public static class Launcher
                 // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).
                 SetgroupsDenied = RootlessConfig.SetgroupsDenied,
                 // runc's createDevices: bind instead of mknod in a new or joined user namespace, or when we run in one.
-                BindDevices = newUserNs || namespaces.Any(n => n.Type == "user") || RootlessConfig.InUserNamespace(),
+                BindDevices = newUserNs || namespaces.Exists(n => n.Type == "user") || RootlessConfig.InUserNamespace(),
                 SeccompFilter = seccomp?.Filter,
                 SeccompFlags = seccomp?.Flags ?? 0,
                 SeccompNotify = seccomp?.NeedsListener == true,
@@ -210,7 +211,7 @@ public static class Launcher
             using var native = planned.Plan.Build(sync.Child.Fd, procFd.Fd);
 
             if (pidNs != null && Interop.Libc.Setns(pidNs.Fd, (int)NamespaceTypes.CLONE_NEWPID) != 0)
-                throw SyscallException.Last($"join pid namespace \"{namespaces.First(n => n.Type == "pid").Path}\"");
+                throw SyscallException.Last($"join pid namespace \"{namespaces.Find(n => n.Type == "pid")!.Path}\"");
             int pid = ClonePoint.Spawn(native, planned.CloneFlags, cgroupJoin?.IntoCgroup2?.Fd ?? -1);
             cgroupJoin?.Dispose(); // the child has its own copies
             cleanup.InitPid = pid;
@@ -237,10 +238,10 @@ public static class Launcher
                 CgroupPaths = new Dictionary<string, string>(cgroup.Paths),
                 Rootless = opt.Rootless,
                 SystemdCgroup = opt.SystemdCgroup,
-                OwnPidNamespace = namespaces.Any(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)),
+                OwnPidNamespace = namespaces.Exists(n => n.Type == "pid" && string.IsNullOrEmpty(n.Path)),
                 IntelRdtPath = rdtDir,
                 IntelRdtCreated = cleanup.RdtDir != null,
-                NetDevices = linux.NetDevices is { Count: > 0 } nd ? nd.ToDictionary(kv => kv.Key, kv => kv.Value.Name is { Length: > 0 } n ? n : kv.Key) : null,
+                NetDevices = linux.NetDevices is { Count: > 0 } nd ? NetDeviceNames(nd) : null,
             };
             WaitReady(sync, native, planned.Plan, pid, spec, state, cleanup);
             // `run` has no start in between: stay on the line until execve closes the child's end (O_CLOEXEC),
@@ -259,11 +260,19 @@ public static class Launcher
         }
     }
 
+    /// <summary>What the state records for linux.netDevices: host name → name in the container (default: the same).</summary>
+    private static Dictionary<string, string> NetDeviceNames(Dictionary<string, LinuxNetDevice> devices)
+    {
+        var names = new Dictionary<string, string>(devices.Count);
+        foreach (var (host, device) in devices) names.Add(host, device.Name is { Length: > 0 } n ? n : host);
+        return names;
+    }
+
     /// <summary>The device rules runc gives the cgroup: the spec's, its device nodes, and runc's defaults.</summary>
     public static IReadOnlyList<DeviceRule> DeviceRulesFor(Runc.Oci.Linux linux)
     {
-        var rules = (linux.Resources?.Devices ?? []).Select(DeviceRule.FromOci);
-        var nodes = (linux.Devices ?? []).Select(d => new DeviceRule(d.Type == "b" ? 'b' : 'c', d.Major, d.Minor, "rwm", true));
+        var rules = (linux.Resources?.Devices ?? []).ConvertAll(DeviceRule.FromOci);
+        var nodes = (linux.Devices ?? []).ConvertAll(d => new DeviceRule(d.Type == "b" ? 'b' : 'c', d.Major, d.Minor, "rwm", true));
         return DefaultDevices.ForContainer(rules, nodes);
     }
 
@@ -373,9 +382,12 @@ public static class Launcher
             if (name.Contains(','))
                 foreach (var part in name.Split(',')) if (part != name) aliases.Add(part);
             // Super options name the hierarchy: "memory", "cpu,cpuacct", "name=systemd".
-            var super = mount.Options.Where(o => o is not ("rw" or "ro") && (o.StartsWith("name=", StringComparison.Ordinal) ||
-                CgroupLayout.KnownV1Controllers.Contains(o) || o is "net_cls" or "net_prio" or "perf_event" or "hugetlb" or "rdma" or "misc")).ToList();
-            string? named = super.FirstOrDefault(o => o.StartsWith("name=", StringComparison.Ordinal));
+            var super = new List<string>();
+            foreach (var o in mount.Options)
+                if (o is not ("rw" or "ro") && (o.StartsWith("name=", StringComparison.Ordinal) ||
+                    CgroupLayout.KnownV1Controllers.Contains(o) || o is "net_cls" or "net_prio" or "perf_event" or "hugetlb" or "rdma" or "misc"))
+                    super.Add(o);
+            string? named = super.Find(o => o.StartsWith("name=", StringComparison.Ordinal));
             binds.Add(new CgroupBind(name, hostDir, aliases) { FsData = string.Join(",", super), Source = named?[5..] ?? "cgroup" });
         }
         return binds;

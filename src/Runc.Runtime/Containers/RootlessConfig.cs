@@ -47,7 +47,7 @@ public static class RootlessConfig
     {
         if (!RootlessEuid) return;
         var linux = spec.Linux;
-        if (linux?.Namespaces?.Any(n => n.Type == "user") != true)
+        if (linux?.Namespaces?.Exists(n => n.Type == "user") != true)
             throw new RuncException("rootless container requires user namespaces");
         if (linux.UidMappings is not { Count: > 0 }) throw new RuncException("rootless containers requires at least one UID mapping");
         if (linux.GidMappings is not { Count: > 0 }) throw new RuncException("rootless containers requires at least one GID mapping");
@@ -73,6 +73,10 @@ public static class RootlessConfig
             long.TryParse(opt.AsSpan(prefix.Length), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out id);
     }
 
-    private static bool Mapped(long id, IReadOnlyList<LinuxIdMapping> maps) =>
-        maps.Any(m => id >= m.ContainerId && id < (long)m.ContainerId + m.Size);
+    private static bool Mapped(long id, IReadOnlyList<LinuxIdMapping> maps)
+    {
+        foreach (var m in maps)
+            if (id >= m.ContainerId && id < (long)m.ContainerId + m.Size) return true;
+        return false;
+    }
 }

@@ -74,7 +74,9 @@ public static class ThreadGuard
         {
             try { names.Add(File.ReadAllText(Path.Combine(dir, "comm")).Trim()); } catch (IOException) { }
         }
-        int unexpected = names.Count(n => n != ".NET Finalizer") - 1;
+        int unexpected = -1; // this thread
+        foreach (var n in names)
+            if (n != ".NET Finalizer") unexpected++;
         if (unexpected > 0)
             throw new RuncException($"refusing to clone: {threads} threads are running ({string.Join(", ", names)}); " +
                 "a clone from a multithreaded .NET process can deadlock the child");

@@ -59,8 +59,12 @@ public static unsafe class IdmappedMounts
         return trees;
     }
 
-    private static string Key(IReadOnlyList<LinuxIdMapping> maps) =>
-        string.Join(",", maps.Select(m => $"{m.ContainerId}:{m.HostId}:{m.Size}"));
+    private static string Key(IReadOnlyList<LinuxIdMapping> maps)
+    {
+        var parts = new string[maps.Count];
+        for (int i = 0; i < parts.Length; i++) parts[i] = $"{maps[i].ContainerId}:{maps[i].HostId}:{maps[i].Size}";
+        return string.Join(",", parts);
+    }
 
     private static SafeFd OpenTree(string source, bool recursive, string dest)
     {

@@ -64,7 +64,12 @@ public sealed class PlanBuilder
         return Blob(MemoryMarshal.AsBytes(offsets.AsSpan()));
     }
 
-    public long UIntArray(IReadOnlyList<uint> items) => Blob(MemoryMarshal.AsBytes(items.ToArray().AsSpan()));
+    public long UIntArray(IReadOnlyList<uint> items)
+    {
+        var array = new uint[items.Count];
+        for (int i = 0; i < array.Length; i++) array[i] = items[i];
+        return Blob(MemoryMarshal.AsBytes(array.AsSpan()));
+    }
 
     private void Align(int n)
     {

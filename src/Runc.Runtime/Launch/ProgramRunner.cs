@@ -19,9 +19,9 @@ public static unsafe class ProgramRunner
         if (Interop.Libc.Pipe2(p, Interop.Libc.O_CLOEXEC) != 0) throw SyscallException.Last("pipe");
         using var readEnd = new SafeFd(p[0]);
         using var writeEnd = new SafeFd(p[1]);
-        var env = Environment.GetEnvironmentVariables().Keys.Cast<string>()
-            .Select(k => k + "=" + Environment.GetEnvironmentVariable(k)).ToList();
-        if (!env.Any(e => e.StartsWith("PATH=", StringComparison.Ordinal))) env.Add("PATH=" + ProcessPlanner.DefaultPath);
+        var env = new List<string>();
+        foreach (string k in Environment.GetEnvironmentVariables().Keys) env.Add(k + "=" + Environment.GetEnvironmentVariable(k));
+        if (!env.Exists(e => e.StartsWith("PATH=", StringComparison.Ordinal))) env.Add("PATH=" + ProcessPlanner.DefaultPath);
 
         var plan = new PlanBuilder { StateCapacity = 0 };
         plan.Add(OpCode.Dup2, "redirect stdout", writeEnd.Fd, 1);

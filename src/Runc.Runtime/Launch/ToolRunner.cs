@@ -13,8 +13,8 @@ public static class ToolRunner
     /// <summary>Looks the tool up like Go's exec.LookPath (runc resolves newuidmap in the parent): PATH, then the usual dirs.</summary>
     public static string? Find(string name)
     {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(["/usr/bin", "/bin", "/usr/sbin", "/sbin"]);
+        string[] dirs = [.. (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries),
+            "/usr/bin", "/bin", "/usr/sbin", "/sbin"];
         foreach (var d in dirs)
         {
             if (!d.StartsWith('/')) continue;

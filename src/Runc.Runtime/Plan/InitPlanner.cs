@@ -19,8 +19,8 @@ public static class InitPlanner
         var process = spec.Process!;
         var linux = spec.Linux ?? new Runc.Oci.Linux();
         var namespaces = linux.Namespaces ?? [];
-        bool Has(string t) => namespaces.Any(n => n.Type == t);
-        bool New(string t) => namespaces.Any(n => n.Type == t && string.IsNullOrEmpty(n.Path));
+        bool Has(string t) => namespaces.Exists(n => n.Type == t);
+        bool New(string t) => namespaces.Exists(n => n.Type == t && string.IsNullOrEmpty(n.Path));
 
         ulong cloneFlags = 0;
         foreach (var ns in namespaces)

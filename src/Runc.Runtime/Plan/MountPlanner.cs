@@ -87,7 +87,7 @@ public static class MountPlanner
         ulong tmpfsFlags = flags & ~K.MS_RDONLY;
         plan.Add(OpCode.Mount, $"mount \"tmpfs\" on \"{dest}\"", a: plan.Str("tmpfs"), b: plan.Str(rel), c: plan.Str("tmpfs"),
             d: (long)tmpfsFlags, e: plan.Str("mode=755"));
-        bool cgroupns = (spec.Linux?.Namespaces ?? []).Any(n => n.Type == "cgroup");
+        bool cgroupns = (spec.Linux?.Namespaces ?? []).Exists(n => n.Type == "cgroup");
         foreach (var b in o.CgroupBinds)
         {
             string target = rel + "/" + b.Name;
@@ -117,10 +117,11 @@ public static class MountPlanner
     /// <summary>runc's default devices (unless /dev is a bind mount), the config's devices and the /dev links.</summary>
     public static void AddDevices(PlanBuilder plan, Spec spec, LaunchOptions o)
     {
-        bool devIsBind = (spec.Mounts ?? []).Any(m => Normalize(m.Destination) == "/dev" &&
+        bool devIsBind = (spec.Mounts ?? []).Exists(m => Normalize(m.Destination) == "/dev" &&
             (m.Type == "bind" || MountOptions.Parse(m.Options).IsBind));
         if (devIsBind) return;
-        var configured = new HashSet<string>((spec.Linux?.Devices ?? []).Select(d => Normalize(d.Path)), StringComparer.Ordinal);
+        var configured = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var d in spec.Linux?.Devices ?? []) configured.Add(Normalize(d.Path));
         foreach (var (name, major, minor) in DefaultDevices)
         {
             if (configured.Contains("/dev/" + name)) continue;
@@ -144,7 +145,7 @@ public static class MountPlanner
         if (o.HostHasKcore)
             plan.Add(OpCode.Symlink, "symlink \"/dev/core\"", plan.Str("dev/core"), plan.Str("/proc/kcore"));
         // /dev/ptmx must be the container's devpts multiplexer, not the host's.
-        bool hasDevpts = (spec.Mounts ?? []).Any(m => m.Type == "devpts");
+        bool hasDevpts = (spec.Mounts ?? []).Exists(m => m.Type == "devpts");
         if (hasDevpts) plan.Add(OpCode.Symlink, "symlink \"/dev/ptmx\"", plan.Str("dev/ptmx"), plan.Str("pts/ptmx"));
     }
 

@@ -39,7 +39,8 @@ public static class ProcessPlanner
                 candidates.Add((dir.Length == 0 ? "." : dir) + "/" + arg0);
             }
         }
-        var offsets = candidates.Select(c => plan.Str(c)).ToArray();
+        var offsets = new long[candidates.Count];
+        for (int i = 0; i < offsets.Length; i++) offsets[i] = plan.Str(candidates[i]);
         long arr = plan.Blob(System.Runtime.InteropServices.MemoryMarshal.AsBytes(offsets.AsSpan()));
         plan.Add(OpCode.ResolveExec, $"exec: \"{arg0}\"", offsets.Length, arr, flags: search ? 1 : 0);
     }
@@ -104,7 +105,7 @@ public static class ProcessPlanner
     public static List<string> EnvWithHome(IReadOnlyList<string>? env, string? home)
     {
         var list = new List<string>(env ?? []);
-        if (!list.Any(e => e.StartsWith("HOME=", StringComparison.Ordinal))) list.Add("HOME=" + (home ?? "/"));
+        if (!list.Exists(e => e.StartsWith("HOME=", StringComparison.Ordinal))) list.Add("HOME=" + (home ?? "/"));
         return list;
     }
 }

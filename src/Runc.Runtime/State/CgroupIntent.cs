@@ -34,8 +34,9 @@ public static class CgroupIntent
         if (lines.Length < 2) return;
         var paths = new Dictionary<string, string>(StringComparer.Ordinal);
         string? unit = null;
-        foreach (var line in lines.Skip(1))
+        for (int i = 1; i < lines.Length; i++)
         {
+            string line = lines[i];
             if (line.StartsWith("#systemd\t", StringComparison.Ordinal)) { unit = line["#systemd\t".Length..]; continue; }
             int tab = line.IndexOf('\t');
             if (tab >= 0) paths[line[..tab]] = line[(tab + 1)..]; // "" (the unified hierarchy) starts with the tab

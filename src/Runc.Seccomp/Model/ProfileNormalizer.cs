@@ -73,6 +73,6 @@ internal static class ProfileNormalizer
             conditions.Add(new ArgumentCondition((int)arg.Index, SeccompOperators.Parse(arg.Op), arg.Value, arg.ValueTwo));
         }
         if (!repeatedIndex) return [new RuleAlternative(conditions, action)];
-        return conditions.Select(c => new RuleAlternative([c], action)).ToList();
+        return conditions.ConvertAll(c => new RuleAlternative([c], action));
     }
 }

@@ -19,12 +19,27 @@ internal static class RulePriority
     {
         foreach (var a in alternatives)
             if (a.IsUnconditional) return [a];
-        return alternatives
-            .OrderByDescending(a => First(a).Index)
-            .ThenBy(a => First(a).Op)
-            .ThenByDescending(a => First(a).Value)
-            .ThenBy(a => a.Conditions.Count)
-            .ToList();
+        // Insertion sort: stable, so rules that tie keep their profile order (a syscall has a handful of rules).
+        var ordered = new List<RuleAlternative>(alternatives);
+        for (int i = 1; i < ordered.Count; i++)
+        {
+            var a = ordered[i];
+            int j = i - 1;
+            for (; j >= 0 && Compare(ordered[j], a) > 0; j--) ordered[j + 1] = ordered[j];
+            ordered[j + 1] = a;
+        }
+        return ordered;
+    }
+
+    /// <summary>Higher first argument index first, then lower operator, then larger value, then fewer tests.</summary>
+    private static int Compare(RuleAlternative x, RuleAlternative y)
+    {
+        ArgumentCondition fx = First(x), fy = First(y);
+        int c = fy.Index.CompareTo(fx.Index);
+        if (c == 0) c = ((int)fx.Op).CompareTo((int)fy.Op);
+        if (c == 0) c = fy.Value.CompareTo(fx.Value);
+        if (c == 0) c = x.Conditions.Count.CompareTo(y.Conditions.Count);
+        return c;
     }
 
     /// <summary>The test libseccomp puts at the top of this rule's chain (its chains are sorted by argument).</summary>

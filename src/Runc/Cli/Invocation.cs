@@ -24,6 +24,14 @@ public sealed class Invocation
     /// <summary>The first positional: the container id for every command that takes one.</summary>
     public string ContainerId => Args.Count > 0 ? Args[0] : "";
 
+    /// <summary>The positional arguments after the container id (exec's command, ps's options).</summary>
+    public List<string> ArgsAfterId()
+    {
+        var rest = new List<string>(Math.Max(0, Args.Count - 1));
+        for (int i = 1; i < Args.Count; i++) rest.Add(Args[i]);
+        return rest;
+    }
+
     public bool IsSet(string name) => Flags.IsSet(name);
     public bool GetBool(string name) => Flags.GetBool(name);
     public string GetString(string name) => Flags.GetString(name);

@@ -29,7 +29,7 @@ internal static class ExecCommand
     public static ExecRequest Request(Invocation inv, string? preserveFdsError) => new()
     {
         ProcessFile = NonEmpty(inv, "process"),
-        Args = inv.Args.Skip(1).ToList(),
+        Args = inv.ArgsAfterId(),
         Cwd = NonEmpty(inv, "cwd"),
         Env = inv.GetStrings("env"),
         Tty = inv.IsSet("tty") ? inv.GetBool("tty") : null,

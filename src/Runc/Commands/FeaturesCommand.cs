@@ -10,27 +10,30 @@ internal static class FeaturesCommand
     public static int Run(Invocation inv)
     {
         bool idmap = Runc.Runtime.Launch.IdmappedMounts.Supported();
+        var mountOptions = new List<string>();
+        foreach (var name in MountOptions.KnownNames)
+            if (idmap || name is not ("idmap" or "ridmap")) mountOptions.Add(name);
         var features = new Features
         {
             OciVersionMin = SpecVersion.Minimum,
             OciVersionMax = "1.2.1",
             Hooks = ["prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"],
-            MountOptions = [.. MountOptions.KnownNames.Where(n => idmap || n is not ("idmap" or "ridmap"))],
+            MountOptions = mountOptions,
             Linux = new FeaturesLinux
             {
                 Namespaces = ["cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts"],
-                Capabilities = [.. Capabilities.All],
+                Capabilities = new(Capabilities.All),
                 Cgroup = new FeaturesCgroup { V1 = true, V2 = true, Systemd = true, SystemdUser = false, Rdma = true },
                 Seccomp = new FeaturesSeccomp
                 {
                     // Probed on the running kernel, as runc/libseccomp do for the flags (and the kernel's
                     // SECCOMP_GET_ACTION_AVAIL for the actions): a list clients can rely on here.
                     Enabled = Runc.Seccomp.SeccompFeatures.KernelHasFilters(),
-                    Actions = [.. Runc.Seccomp.SeccompFeatures.ActionsOnThisKernel()],
-                    Operators = [.. Runc.Seccomp.SeccompFeatures.Operators],
-                    Archs = [.. Runc.Seccomp.SeccompFeatures.Archs],
-                    KnownFlags = [.. Runc.Seccomp.SeccompFeatures.KnownFlags],
-                    SupportedFlags = [.. Runc.Seccomp.SeccompFeatures.FlagsOnThisKernel()],
+                    Actions = new(Runc.Seccomp.SeccompFeatures.ActionsOnThisKernel()),
+                    Operators = new(Runc.Seccomp.SeccompFeatures.Operators),
+                    Archs = new(Runc.Seccomp.SeccompFeatures.Archs),
+                    KnownFlags = new(Runc.Seccomp.SeccompFeatures.KnownFlags),
+                    SupportedFlags = new(Runc.Seccomp.SeccompFeatures.FlagsOnThisKernel()),
                 },
                 Apparmor = new FeaturesEnabled { Enabled = false },
                 Selinux = new FeaturesEnabled { Enabled = false },

@@ -34,23 +34,24 @@ internal static class PsCommand
         {
             case "table": break;
             case "json":
-                Dispatcher.Out(pids.Count == 0 ? "null\n" : "[" + string.Join(",", pids.Select(p => p.ToString(CultureInfo.InvariantCulture))) + "]\n");
+                Dispatcher.Out(pids.Count == 0 ? "null\n" : "[" + JoinPids(pids) + "]\n");
                 return 0;
             default:
                 throw new RuncException("invalid format option");
         }
 
-        var psArgs = inv.Args.Skip(1).ToList();
+        var psArgs = inv.ArgsAfterId();
         if (psArgs.Count == 0) psArgs = ["-ef"];
         string output = RunPs(psArgs);
         var lines = output.Split('\n');
         int pidIndex = Array.IndexOf(lines[0].Split(' ', StringSplitOptions.RemoveEmptyEntries), "PID");
         if (pidIndex < 0) throw new RuncException("couldn't find PID field in ps output");
-        var set = pids.ToHashSet();
+        var set = new HashSet<int>(pids);
         var sb = new StringBuilder();
         sb.Append(lines[0]).Append('\n');
-        foreach (var line in lines.Skip(1))
+        for (int i = 1; i < lines.Length; i++)
         {
+            string line = lines[i];
             if (line.Length == 0) continue;
             var fields = line.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries);
             string f = pidIndex < fields.Length ? fields[pidIndex] : "";
@@ -60,6 +61,17 @@ internal static class PsCommand
         }
         Dispatcher.Out(sb.ToString());
         return 0;
+    }
+
+    private static string JoinPids(IReadOnlyList<int> pids)
+    {
+        var sb = new StringBuilder();
+        for (int i = 0; i < pids.Count; i++)
+        {
+            if (i > 0) sb.Append(',');
+            sb.Append(pids[i].ToString(CultureInfo.InvariantCulture));
+        }
+        return sb.ToString();
     }
 
     /// <summary>ps with stdout and stderr combined (Go's CombinedOutput); a failure carries its output.</summary>

@@ -158,7 +158,7 @@ internal static class UpdateCommand
         if (i < s.Length && s[i] is 'i' or 'I') i++;
         if (i < s.Length && s[i] is 'b' or 'B') i++;
         if (!ok || i != s.Length) return "invalid size: '" + s + "'";
-        if (number.Count(c => c == '.') > 1) return "strconv.ParseFloat: parsing " + GoQuote(number) + ": invalid syntax";
+        if (number.AsSpan().Count('.') > 1) return "strconv.ParseFloat: parsing " + GoQuote(number) + ": invalid syntax";
         double size = double.Parse(number, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture);
         if (double.IsInfinity(size)) return "strconv.ParseFloat: parsing " + GoQuote(number) + ": value out of range";
         double mul = unit switch

@@ -66,7 +66,10 @@ public static unsafe class BpfDeviceFilter
                 throw SyscallException.Last("query device bpf programs");
         }
         uint count = BinaryPrimitives.ReadUInt32LittleEndian(new ReadOnlySpan<byte>(attr + 24, 4));
-        return ids.Take((int)Math.Min(count, (uint)ids.Length)).ToList();
+        int n = (int)Math.Min(count, (uint)ids.Length);
+        var attached = new List<uint>(n);
+        attached.AddRange(ids.AsSpan(0, n));
+        return attached;
     }
 
     /// <summary>Attach the loaded program (BPF_F_ALLOW_MULTI, as runc), then detach every older one.</summary>

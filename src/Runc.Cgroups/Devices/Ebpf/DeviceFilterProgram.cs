@@ -31,7 +31,8 @@ public static class DeviceFilterProgram
             BpfInsn.LoadWord(RMinor, R1, 8),
         };
         // Like runc, the last rule is tested first; with one action for all exceptions the order is cosmetic.
-        foreach (var rule in set.Exceptions.Reverse()) p.AddRange(RuleBlock(rule));
+        var exceptions = set.Exceptions;
+        for (int i = exceptions.Count - 1; i >= 0; i--) p.AddRange(RuleBlock(exceptions[i]));
         p.Add(BpfInsn.Mov32(R0, set.DefaultAllow ? 1 : 0));
         p.Add(BpfInsn.Exit());
         return p;
@@ -56,8 +57,9 @@ public static class DeviceFilterProgram
         if (rule.Major != DeviceRule.Wildcard) checks.Add(off => [BpfInsn.JneImm(RMajor, (int)rule.Major, off)]);
         if (rule.Minor != DeviceRule.Wildcard) checks.Add(off => [BpfInsn.JneImm(RMinor, (int)rule.Minor, off)]);
 
-        int[] sizes = checks.Select(c => c(0).Length).ToArray();
-        int total = sizes.Sum() + 2; // + "mov r0, verdict; exit"
+        var sizes = new int[checks.Count];
+        int total = 2; // "mov r0, verdict; exit"
+        for (int i = 0; i < checks.Count; i++) total += sizes[i] = checks[i](0).Length;
         var block = new List<BpfInsn>(total);
         for (int i = 0; i < checks.Count; i++)
         {

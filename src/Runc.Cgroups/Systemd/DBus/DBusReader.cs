@@ -66,7 +66,13 @@ public sealed class DBusReader(ReadOnlyMemory<byte> data, bool bigEndian = false
     }
 
     /// <summary>Reads every complete type of <paramref name="signature"/> in turn.</summary>
-    public List<object> ReadAll(string signature) => DBusSignature.Split(signature).Select(Read).ToList();
+    public List<object> ReadAll(string signature)
+    {
+        var types = DBusSignature.Split(signature);
+        var values = new List<object>(types.Count);
+        foreach (string type in types) values.Add(Read(type));
+        return values;
+    }
 
     public object Read(string type)
     {
@@ -106,7 +112,10 @@ public sealed class DBusReader(ReadOnlyMemory<byte> data, bool bigEndian = false
             case '(' or '{':
             {
                 Align(8);
-                return DBusSignature.Split(type[1..^1]).Select(Read).ToArray();
+                var fields = DBusSignature.Split(type[1..^1]);
+                var values = new object[fields.Count];
+                for (int i = 0; i < values.Length; i++) values[i] = Read(fields[i]);
+                return values;
             }
             default: throw new RuncException("dbus: cannot read type \"" + type + "\"");
         }

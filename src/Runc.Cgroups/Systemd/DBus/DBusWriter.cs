@@ -140,12 +140,19 @@ public sealed class DBusWriter
         }
     }
 
+    private static object?[] TupleFields(ITuple t)
+    {
+        var fields = new object?[t.Length];
+        for (int i = 0; i < fields.Length; i++) fields[i] = t[i];
+        return fields;
+    }
+
     private static object?[] Fields(object value, int count, string type)
     {
         object?[] f = value switch
         {
             object?[] arr => arr,
-            ITuple t => Enumerable.Range(0, t.Length).Select(i => t[i]).ToArray(),
+            ITuple t => TupleFields(t),
             _ => throw new RuncException("dbus: " + value.GetType().Name + " is not a value of type \"" + type + "\""),
         };
         if (f.Length != count) throw new RuncException("dbus: " + f.Length + " fields for type \"" + type + "\"");

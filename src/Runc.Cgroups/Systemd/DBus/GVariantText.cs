@@ -320,8 +320,8 @@ public static class GVariantText
         {
             case Kind.Number:
                 if (n.Sig.Length > 0) return [n.Sig];
-                return IsFloat(n.Text) ? ["d"] : [.. NumberSigs];
-            case Kind.String: return n.Sig.Length > 0 ? [n.Sig] : [.. StringSigs];
+                return IsFloat(n.Text) ? ["d"] : new List<string>(NumberSigs);
+            case Kind.String: return n.Sig.Length > 0 ? [n.Sig] : new List<string>(StringSigs);
             case Kind.Bool: return ["b"];
             case Kind.Variant: return ["v"];
             case Kind.ByteString: return ["ay"];
