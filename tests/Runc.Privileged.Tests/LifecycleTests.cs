@@ -261,8 +261,12 @@ public sealed class LifecycleTests(ITestOutputHelper output) : ScopedTest(output
         // Not SIGURG (23): Go's runtime sends it to itself for preemption and runc 1.1.5 forwards those too, so the
         // oracle's container sees extra ones; the oracle's log is read without them.
         int[] signals = [1, 2, 3, 10, 12, 14, 15, 20, 21, 22, 35, 37, 50, 64];
+        // A caller started in the background (SIGINT/SIGQUIT ignored, as shells do) passes that on; runc (Go) then never
+        // receives them, nrunc does (blocked signals are queued, not ignored). The oracle is only sent what it can get.
+        ulong ignored = Convert.ToUInt64(File.ReadAllLines("/proc/self/status").Single(l => l.StartsWith("SigIgn:", StringComparison.Ordinal))[7..].Trim(), 16);
         foreach (var rt in new[] { _s.Runtime(), _s.Oracle() })
         {
+            if (rt.Name != "nrunc") signals = Array.FindAll(signals, n => (ignored & (1UL << (n - 1))) == 0);
             var outDir = _s.NewDir("out");
             var traps = string.Concat(signals.Select(n => $"trap 'echo {n} >>/out/log' {n}; ")) + "trap 'echo 23 >>/out/urg' 23; ";
             var b = _s.Bundle()

@@ -10,6 +10,8 @@ namespace Runc.Oci;
 /// </summary>
 public static class OciJson
 {
+    private static readonly object[] s_reflectionRoots = JsonReflectionRoots.Arrays;
+
     private static JsonSerializerOptions Indented(char character, int size) =>
         new(OciJsonContext.Default.Options)
         {

@@ -181,6 +181,7 @@ public static class Executor
                 AppArmorProfile = appArmor,
                 ChildJoinsPidNsFd = childJoinsPid,
                 CgroupTasks = selfJoin?.V1Tasks ?? [],
+                CgroupCloneFd = cgroupDir?.Fd ?? -1,
             };
             var plan = ExecPlanner.Plan(process, o);
             using var sync = SyncChannel.Create();

@@ -191,6 +191,7 @@ public static class Launcher
                 CgroupBinds = CgroupBinds(layout, cgroup, opt.Rootless),
                 CgroupV2 = layout.Mode == CgroupMode.Unified,
                 CgroupTasks = cgroupJoin?.V1Tasks ?? [],
+                CgroupCloneFd = cgroupJoin?.IntoCgroup2?.Fd ?? -1,
                 JoinFds = joins,
                 HasRuntimeHooks = hasHooks,
                 // runc calls setgroups only as euid 0 with setgroups allowed (setupUser: allowSupGroups).

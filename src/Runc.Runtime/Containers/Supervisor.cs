@@ -136,13 +136,18 @@ public static unsafe class Supervisor
     }
 
     /// <summary>The SigBlk mask of a /proc status text (0 when missing; the caller then takes the sure way).</summary>
-    public static ulong SigBlk(string status)
+    public static ulong SigBlk(string status) => StatusMask(status, "SigBlk:");
+
+    /// <summary>The SigIgn mask of a /proc status text (0 when missing).</summary>
+    public static ulong SigIgn(string status) => StatusMask(status, "SigIgn:");
+
+    private static ulong StatusMask(string status, string key)
     {
         foreach (var range in status.AsSpan().Split('\n'))
         {
             var line = status.AsSpan(range);
-            if (line.StartsWith("SigBlk:") &&
-                ulong.TryParse(line["SigBlk:".Length..].Trim(), System.Globalization.NumberStyles.AllowHexSpecifier,
+            if (line.StartsWith(key) &&
+                ulong.TryParse(line[key.Length..].Trim(), System.Globalization.NumberStyles.AllowHexSpecifier,
                     System.Globalization.CultureInfo.InvariantCulture, out ulong v))
                 return v;
         }

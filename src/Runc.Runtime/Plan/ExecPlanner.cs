@@ -34,6 +34,8 @@ public sealed class ExecPlanOptions
     public int ChildJoinsPidNsFd { get; init; } = -1;
     /// <summary>v1 hierarchies the child moves itself into first; empty when the parent moves it (see CgroupJoin).</summary>
     public IReadOnlyList<(Runc.Linux.SafeFd Fd, string Dir)> CgroupTasks { get; init; } = [];
+    /// <summary>The cgroup2 directory fd given to clone3 (CLONE_INTO_CGROUP), closed by the child first; -1 if none.</summary>
+    public int CgroupCloneFd { get; init; } = -1;
 }
 
 /// <summary>
@@ -59,7 +61,7 @@ public static class ExecPlanner
 
         // 1. Into the container's v1 cgroups by ourselves, unless the parent does it: it sets the initial CPU
         //    affinity, moves us (execCPUAffinity, --cgroup sub-paths, rootless) and sets the final affinity, then releases us.
-        CgroupPlanner.AddJoins(plan, o.CgroupTasks);
+        CgroupPlanner.AddJoins(plan, o.CgroupTasks, o.CgroupCloneFd);
         plan.Add(OpCode.SyncWait, "wait for the parent");
 
         // 2. rlimits first: once in the container's user namespace we could no longer raise a hard limit

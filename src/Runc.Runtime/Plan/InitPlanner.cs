@@ -35,7 +35,7 @@ public static class InitPlanner
         // 1. Into the cgroup(s) before anything else runs, then wait until the parent has written the id maps.
         // A forked copy of the lock fd shares its flock: a parked init would hold the container lock until start.
         foreach (int fd in o.CloseInChild) plan.Add(OpCode.CloseFd, "close the container lock", fd);
-        CgroupPlanner.AddJoins(plan, o.CgroupTasks);
+        CgroupPlanner.AddJoins(plan, o.CgroupTasks, o.CgroupCloneFd);
         plan.Add(OpCode.SyncWait, "wait for the parent");
         // 2. Join namespaces given by path: the user namespace first, so the others are joined with its rights.
         foreach (var type in new[] { "user", "ipc", "uts", "network", "cgroup", "time", "mount" })

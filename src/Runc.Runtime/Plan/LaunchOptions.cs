@@ -23,6 +23,8 @@ public sealed class LaunchOptions
     public bool CgroupV2 { get; init; }
     /// <summary>v1 hierarchies the child moves itself into first (fd of the "tasks" file, directory for messages).</summary>
     public IReadOnlyList<(Runc.Linux.SafeFd Fd, string Dir)> CgroupTasks { get; init; } = [];
+    /// <summary>The cgroup2 directory fd given to clone3 (CLONE_INTO_CGROUP), closed by the child first; -1 if none.</summary>
+    public int CgroupCloneFd { get; init; } = -1;
     /// <summary>Joined namespace fds by spec type ("network" → fd), opened by the parent.</summary>
     public IReadOnlyDictionary<string, int> JoinFds { get; init; } = new Dictionary<string, int>();
     /// <summary>setgroups is denied in the container's user namespace (rootless single mapping).</summary>
