@@ -33,7 +33,7 @@ cleanup() {
   local rc=$?
   trap - EXIT INT TERM HUP
   if [ -d "$WORK" ]; then
-    unshare -m --propagation private -- sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; mount -t tmpfs -o mode=755,size=1m nrbench /sys/fs/cgroup/unified; exec python3 "$0" --cleanup "$1" --nrunc "$2"' \
+    unshare -m --propagation private -- sh -c 'umount -l /sys/fs/cgroup/unified 2>/dev/null; mount -t tmpfs -o mode=755 nrbench /sys/fs/cgroup/unified; exec python3 "$0" --cleanup "$1" --nrunc "$2"' \
       "$HERE/bench.py" "$WORK" "$BIN" || true
     # Only our own mktemp dir, only after nothing is mounted below it.
     if [ -n "$WORK" ] && [ -d "$WORK" ] && ! grep -q " $WORK" /proc/self/mounts; then rm -rf --one-file-system "$WORK"; fi
@@ -53,5 +53,5 @@ printf 'nameserver 127.0.0.53\n' >"$WORK/etc/resolv.conf"
 touch "$WORK/base/rootfs/etc/hostname"
 
 echo "==> measuring nrunc ($BIN), crun, runc interleaved in a private mount namespace" >&2
-unshare -m --propagation private -- sh -c 'umount -l /sys/fs/cgroup/unified && mount -t tmpfs -o mode=755,size=1m nrbench /sys/fs/cgroup/unified || exit 1; exec python3 "$@"' sh \
+unshare -m --propagation private -- sh -c 'umount -l /sys/fs/cgroup/unified && mount -t tmpfs -o mode=755 nrbench /sys/fs/cgroup/unified || exit 1; exec python3 "$@"' sh \
   "$HERE/bench.py" --work "$WORK" --nrunc "$BIN" --out "$OUT" "$@"
