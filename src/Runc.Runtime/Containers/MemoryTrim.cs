@@ -17,6 +17,8 @@ public static class MemoryTrim
     {
         List<(nint Start, nuint Length)> clean = CleanFileMappings();
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // The collection queues finalizers; run them now, or the finalizer thread pages code back in after the drop.
+        GC.WaitForPendingFinalizers();
         Interop.Libc.MallocTrim(0);
         foreach (var (start, length) in clean) Interop.Libc.Madvise(start, length, Interop.Libc.MADV_DONTNEED);
     }
