@@ -73,7 +73,7 @@ public class ContainerStateViewTests
     [InlineData(5_000_000L, "2026-11-27T06:18:06.5Z")]
     [InlineData(2_251_409L, "2026-11-27T06:18:06.2251409Z")]
     public void CreatedIsGoRfc3339Nano(long ticks, string expected) =>
-        Assert.Equal(expected, GoTime.Format(new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(ticks)));
+        Assert.Equal(expected, Rfc3339.FormatNanoUtc(new DateTime(2026, 11, 27, 6, 18, 6, DateTimeKind.Utc).AddTicks(ticks)));
 
     [Fact]
     public void ListJsonIsOneLineAndNullWhenEmpty()

@@ -70,7 +70,6 @@ public static class SpecLoader
 
     private static T? DeserializeWithMetadata<T>(ReadOnlySpan<byte> json, string what, JsonTypeInfo<T> typeInfo) where T : class
     {
-        GC.KeepAlive(JsonReflectionRoots.Arrays);
         T? value;
         try
         {

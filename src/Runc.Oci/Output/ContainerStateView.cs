@@ -16,6 +16,7 @@ public sealed record ContainerStateView
     public string Status { get; set; } = "";
     public string Bundle { get; set; } = "";
     public string Rootfs { get; set; } = "";
+    /// <summary>Written in Go's time.Time JSON form (<see cref="Rfc3339.FormatNanoUtc"/>).</summary>
     public DateTime Created { get; set; }
 
     /// <summary>Left out when null or empty, like Go's omitempty on a map.</summary>
@@ -23,14 +24,4 @@ public sealed record ContainerStateView
 
     /// <summary>Always "" in <c>state</c>; <c>list</c> fills the state dir owner's name.</summary>
     public string Owner { get; set; } = "";
-}
-
-/// <summary>
-/// Go's time.Time JSON form: RFC 3339 in UTC with nanoseconds, trailing zeros of the fraction
-/// trimmed (<c>2026-11-27T06:18:06.22514096Z</c>, or no fraction at all when it is zero).
-/// .NET ticks are 100 ns, so the last two digits Go could print are always 0 here.
-/// </summary>
-public static class GoTime
-{
-    public static string Format(DateTime value) => Rfc3339.FormatNanoUtc(value);
 }

@@ -55,7 +55,7 @@ public static class StateViewJson
         w.WriteString("status", v.Status);
         w.WriteString("bundle", v.Bundle);
         w.WriteString("rootfs", v.Rootfs);
-        w.WriteString("created", GoTime.Format(v.Created));
+        w.WriteString("created", Rfc3339.FormatNanoUtc(v.Created));
         if (v.Annotations is { Count: > 0 } annotations)
         {
             w.WriteStartObject("annotations");

@@ -188,14 +188,13 @@ public static class Executor
             using var native = plan.Build(sync.Child.Fd, procFd.Fd);
 
             pid = ClonePoint.Spawn(native, 0, cgroupDir?.Fd ?? -1);
-            bool joinedItself = selfJoin != null;
-            selfJoin?.Dispose(); // the child has its own copies
+            selfJoin?.Dispose(); // the child has its own copies; disposed, it still says the child joins itself
             sync.CloseChildEnd();
             foreach (var fd in fds) fd.Dispose();
             fds.Clear();
 
             SetAffinity(pid, affinity.Initial, true, "initial");
-            if (!unified && !joinedItself) AddToV1(paths, subCgroups, pid, state.Rootless);
+            if (!unified && selfJoin is null) AddToV1(paths, subCgroups, pid, state.Rootless);
             SetAffinity(pid, affinity.Final, affinity.FinalRequired, "final");
             sync.Send(SyncMessage.Continue);
             WaitExec(sync, native, plan, ref pid, () => SeccompAgent.StateFor(spec.Linux?.Seccomp, pid, new Runc.Oci.State

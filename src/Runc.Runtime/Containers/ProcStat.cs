@@ -13,21 +13,17 @@ public readonly record struct ProcStat(char State, ulong StartTime)
         return Parse(text);
     }
 
-    /// <summary>One open/read/close (every `state`, `list` entry and signal checks this; File.ReadAllText costs twice
-    /// the syscalls and a stream). /proc/PID/stat is well under 2 KiB; null if it cannot be read.</summary>
-    private static unsafe string? ReadSmallFile(string path)
+    /// <summary>Plain open/read/close with the project's fd helpers (File.ReadAllText costs twice the syscalls and a
+    /// stream, and every `state`, `list` entry and signal check reads this); null if it cannot be read.</summary>
+    private static string? ReadSmallFile(string path)
     {
-        int fd = Runc.Linux.Interop.Libc.OpenAt(Runc.Linux.Interop.Libc.AT_FDCWD, path, Runc.Linux.Interop.Libc.O_RDONLY | Runc.Linux.Interop.Libc.O_CLOEXEC, 0);
-        if (fd < 0) return null;
         try
         {
-            byte* buf = stackalloc byte[2048];
-            nint n;
-            do n = Runc.Linux.Interop.Libc.Read(fd, buf, 2048);
-            while (n < 0 && Runc.Linux.Errno.Last == Runc.Linux.Errno.EINTR);
-            return n <= 0 ? null : System.Text.Encoding.UTF8.GetString(buf, (int)n);
+            using var fd = Runc.Linux.SafeFd.Open(path, Runc.Linux.Interop.Libc.O_RDONLY | Runc.Linux.Interop.Libc.O_CLOEXEC);
+            byte[] bytes = Runc.Linux.FdIo.ReadToEnd(fd.Fd, path);
+            return bytes.Length == 0 ? null : System.Text.Encoding.UTF8.GetString(bytes);
         }
-        finally { Runc.Linux.Interop.Libc.Close(fd); }
+        catch (Runc.Linux.SyscallException) { return null; }
     }
 
     /// <summary>The state letter and start time of a /proc/PID/stat line.</summary>

@@ -48,7 +48,7 @@ internal static class ListCommand
         var rows = new List<string[]> { new[] { "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER" } };
         foreach (var v in views)
             rows.Add([v.Id, v.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture), v.Status, v.Bundle,
-                GoTime.Format(v.Created), v.Owner]);
+                Rfc3339.FormatNanoUtc(v.Created), v.Owner]);
         var widths = new int[6];
         foreach (var r in rows) for (int i = 0; i < 5; i++) widths[i] = Math.Max(widths[i], Math.Max(12 - 3, r[i].Length));
         var sb = new StringBuilder();
